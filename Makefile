@@ -1,0 +1,32 @@
+# Two commands on a fresh machine with Python 3.10+ and make:
+#   make gallery   set up .venv and render the gallery into gallery/
+#   make test      set up .venv and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONSTRAINTS := requirements/constraints.txt
+
+.PHONY: all gallery test bench venv clean
+
+all: gallery
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test,expr]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+gallery: $(STAMP)
+	$(BIN)/actviz render gallery/gallery.toml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,2 @@
+"""actviz: draw how activation functions shape neural networks."""
+__version__ = "0.1.0"

@@ -1,0 +1,4 @@
+"""Allow ``python -m actviz``."""
+from actviz.cli import main
+
+main()

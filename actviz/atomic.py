@@ -1,0 +1,53 @@
+"""Write files atomically: a temporary file in the same directory, renamed into place when complete.
+
+An exception, Ctrl-C or SIGTERM (which the CLI turns into an exception) leaves the
+previous file intact and no temporary file behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+from actviz.errors import RunFailure
+
+
+def prepare_output(path: str | os.PathLike) -> Path:
+    """Check an output path before any work is done: create a missing directory, refuse a directory."""
+    p = Path(path)
+    if p.is_dir():
+        raise RunFailure(f"cannot write {p}: it is a directory")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunFailure(f"cannot create directory {p.parent}: {exc.strerror or exc}") from None
+    if not os.access(p.parent, os.W_OK):
+        raise RunFailure(f"cannot write {p}: directory {p.parent} is not writable")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path (same directory and suffix) that replaces ``path`` on success."""
+    final = prepare_output(path)
+    tmp = final.with_name(f".{final.stem}.tmp-{os.getpid()}{final.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise RunFailure(f"cannot write {final}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Atomically write ``data`` to ``path``."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """Atomically write UTF-8 ``text`` to ``path``."""
+    write_bytes(path, text.encode("utf-8"))

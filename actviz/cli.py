@@ -1,0 +1,98 @@
+"""The command-line shell: parse, validate, call the library, report in one line.
+
+Commands live in :mod:`actviz.commands` and are imported only when invoked (or
+when help lists them), so start-up stays fast and never imports matplotlib.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+import traceback
+
+import click
+
+from actviz import __version__
+from actviz.errors import ActvizError
+
+COMMANDS: dict[str, str] = {
+    "list": "actviz.commands.listing:list_cmd",
+    "plot": "actviz.commands.plot:plot",
+    "data": "actviz.commands.data:data",
+}
+"""Command name -> "module:attribute" of its Click command, loaded lazily."""
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def _debug_wanted(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("ACTVIZ_DEBUG", "") not in ("", "0")
+
+
+def _terminate(signum, frame):  # pragma: no cover - exercised by a subprocess test
+    raise KeyboardInterrupt
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ACTVIZ"})
+@click.version_option(__version__, "--version", prog_name="actviz")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors (or set ACTVIZ_DEBUG=1).")
+def cli(debug: bool) -> None:
+    """Draw how activation functions shape neural networks.
+
+    \b
+    Examples:
+      actviz list --family sigmoidal
+      actviz plot sigmoid tanh arctan -o sigmoidal.png
+      actviz data elu:alpha=0.5 --xlim -3 3 --samples 7
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every error into one line and an exit status.
+
+    0 success; 1 failure at run time; 2 the user's mistake; 130 interrupted.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_wanted(args)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        rv = cli.main(args=args, prog_name="actviz", standalone_mode=False)
+        if isinstance(rv, int) and rv:
+            sys.exit(rv)
+    except ActvizError as exc:
+        _fail(exc, debug, str(exc), exc.exit_code)
+    except click.exceptions.Abort:
+        _fail(None, debug, "interrupted", 130)
+    except click.ClickException as exc:
+        _fail(exc, debug, exc.format_message().replace("\n", " "), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail(None, debug, "interrupted", 130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    except MemoryError:
+        _fail(None, debug, "out of memory; ask for fewer samples, frames or pixels", 1)
+    except Exception as exc:  # a bug, not the user's fault: still one line unless --debug
+        _fail(exc, debug, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", 1)
+    sys.exit(0)
+
+
+def _fail(exc: BaseException | None, debug: bool, message: str, code: int) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo(f"actviz: error: {message}", err=True)
+    sys.exit(code)

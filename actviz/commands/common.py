@@ -1,0 +1,80 @@
+"""Options and helpers shared by the commands, defined once."""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+import click
+
+from actviz.errors import UserError
+
+SIZES = {"column": 3.5, "page": 7.16}
+"""Journal widths in inches: one column and a full page (two columns)."""
+
+CM = 1 / 2.54
+MAX_INCHES = 100.0
+
+
+def parse_size(text: str | None, default: tuple[float, float], ratio: float) -> tuple[float, float]:
+    """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
+
+    When only the width is given the height is ``width * ratio``.
+    """
+    if text is None or not text.strip():
+        return default
+    t = text.strip().lower()
+    scale = 1.0
+    if t.endswith("cm"):
+        t, scale = t[:-2], CM
+    elif t.endswith("in"):
+        t = t[:-2]
+    if t in SIZES:
+        w = SIZES[t]
+        return (w, w * ratio)
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
+    if not m:
+        raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
+    w = float(m.group(1)) * scale
+    h = float(m.group(2)) * scale if m.group(2) else w * ratio
+    if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
+        raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
+    return (w, h)
+
+
+def output_option(exts: str) -> Callable:
+    return click.option("-o", "--output", required=True, type=click.Path(dir_okay=True, writable=False),
+                        help=f"Output file; the format follows the extension ({exts}).")
+
+
+def figure_options(fn: Callable) -> Callable:
+    """--style, --size, --dpi and --transparent, for every command that draws."""
+    @click.option("--style", "styles", multiple=True, metavar="NAME|FILE",
+                  help="Style: default, paper, slides, dark, a matplotlib style or a .mplstyle file; repeat to combine.")
+    @click.option("--size", metavar="SIZE", help="Figure size: column (3.5 in), page (7.16 in), W or WxH in inches, or e.g. 16x8cm.")
+    @click.option("--dpi", type=click.FloatRange(10, 2400), default=None, help="Resolution of raster output (dots per inch).")
+    @click.option("--transparent", is_flag=True, help="Transparent background.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def check_pixels(size: tuple[float, float], dpi: float, limit: float = 100e6) -> None:
+    """Refuse an image over ``limit`` pixels before drawing it."""
+    pixels = size[0] * dpi * size[1] * dpi
+    if pixels > limit:
+        raise UserError(f"image would be {pixels / 1e6:.0f} megapixels (limit {limit / 1e6:.0f}); lower --size or --dpi")
+
+
+def check_output(path: str, extensions) -> None:
+    """Validate an output path before any work: known extension, writable place."""
+    from pathlib import Path
+
+    from actviz.atomic import prepare_output
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in extensions:
+        raise UserError(f"cannot write {Path(path).name!r}: unsupported extension {suffix or '(none)'}; use one of {', '.join(extensions)}")
+    prepare_output(path)

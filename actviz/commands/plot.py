@@ -1,0 +1,60 @@
+"""``actviz plot``: activation functions and their derivatives."""
+from __future__ import annotations
+
+import click
+
+from actviz.commands.common import check_output, check_pixels, figure_options, output_option, parse_size
+from actviz.errors import UserError
+from actviz.activations import FAMILIES
+
+
+@click.command()
+@click.argument("activations", nargs=-1, metavar="ACT...")
+@output_option(".png, .svg, .pdf, .pgf, .eps")
+@click.option("--family", type=click.Choice(FAMILIES), help="Add every function of a family (renders a catalogue sheet).")
+@click.option("--all", "all_", is_flag=True, help="Every registered function (a catalogue sheet).")
+@click.option("--xlim", nargs=2, type=float, default=(-5.0, 5.0), show_default=True, metavar="A B", help="x range.")
+@click.option("--ylim", nargs=2, type=float, default=None, metavar="A B", help="y range of f (default: fit the curves).")
+@click.option("--dylim", nargs=2, type=float, default=None, metavar="A B", help="y range of f' (default: fit the curves).")
+@click.option("--samples", type=int, default=801, show_default=True, help="Points per curve.")
+@click.option("--layout", type=click.Choice(["overlay", "grid"]), default=None,
+              help="overlay: f and f' panels with all curves (default); grid: one panel per function.")
+@click.option("--derivative/--no-derivative", default=True, show_default=True, help="Draw f'(x) too.")
+@click.option("--title", default=None, help="Figure title.")
+@click.option("--legend/--no-legend", default=True, show_default=True, help="Show the legend.")
+@click.option("--formula", type=click.Choice(["none", "legend", "title"]), default=None,
+              help="Where to show formulas (default: none for overlay, title for grid).")
+@figure_options
+def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, derivative, title, legend, formula,
+         styles, size, dpi, transparent) -> None:
+    """Plot activation functions and their derivatives.
+
+    ACT is a catalogue name with optional parameters, e.g. relu, elu:alpha=0.5,
+    leaky_relu:negative_slope=0.2. The same name may appear twice.
+
+    \b
+    Examples:
+      actviz plot sigmoid tanh arctan softsign isru -o sigmoidal.png
+      actviz plot relu elu elu:alpha=0.5 --xlim -3 3 -o elu.pdf
+      actviz plot --all -o catalogue.png
+    """
+    from actviz import api
+    from actviz.render.figure import FORMATS
+
+    check_output(output, FORMATS)
+    if ylim is not None and ylim[0] >= ylim[1]:
+        raise UserError(f"bad --ylim {ylim[0]:g} {ylim[1]:g}: the first must be smaller")
+    if dylim is not None and dylim[0] >= dylim[1]:
+        raise UserError(f"bad --dylim {dylim[0]:g} {dylim[1]:g}: the first must be smaller")
+    specs = api.select_specs(activations, family=family, all_=all_)
+    sheet = bool(family or all_)
+    layout = layout or ("grid" if sheet else "overlay")
+    default_size = (7.0, 3.2) if layout == "overlay" else None
+    figsize = parse_size(size, default_size, ratio=0.46 if layout == "overlay" else 0.75) if (size or default_size) else None
+    dpi = dpi or 150
+    if figsize:
+        check_pixels(figsize, dpi)
+    fig = api.plot_figure(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim,
+                          dylim=dylim, title=title, legend=legend, formula=formula, size=figsize, dpi=dpi,
+                          styles=styles)
+    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)

@@ -1,0 +1,42 @@
+"""The numbers behind a curve plot: x, f(x) and f'(x) for each activation (pure numpy)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from actviz.activations import BoundActivation
+from actviz.errors import UserError
+
+MAX_SAMPLES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One activation evaluated on a grid."""
+
+    act: BoundActivation
+    x: np.ndarray
+    y: np.ndarray
+    dy: np.ndarray
+
+    @property
+    def label(self) -> str:
+        return self.act.label
+
+
+def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
+    """``samples`` evenly spaced points over ``xlim``, validated."""
+    lo, hi = xlim
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
+        raise UserError(f"bad x range {lo:g}..{hi:g}: needs two finite numbers, the first smaller")
+    if not 2 <= samples <= MAX_SAMPLES:
+        raise UserError(f"samples must be between 2 and {MAX_SAMPLES:,}, got {samples}")
+    return np.linspace(lo, hi, samples)
+
+
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:
+    """Evaluate f and its analytic derivative for every activation at the points ``x``."""
+    x = np.asarray(x, dtype=float)
+    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]

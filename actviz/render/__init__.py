@@ -1,0 +1,1 @@
+"""Rendering layer: the only part of actviz that imports matplotlib."""

@@ -1,0 +1,85 @@
+"""Figures without pyplot, saved deterministically and atomically.
+
+Every renderer builds its figure with :func:`new_figure` inside :func:`rc_context`
+and saves it with :func:`save_figure`, so that the same inputs give the same bytes:
+no dates, no random SVG ids, no software version strings, Type 42 fonts in PDF/PS.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from actviz.atomic import atomic_path  # noqa: E402
+from actviz.errors import UserError  # noqa: E402
+
+FORMATS: dict[str, str] = {
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".pgf": "pgf",
+    ".eps": "eps",
+}
+"""Still-image formats by file extension."""
+
+DETERMINISTIC_RC = {
+    "svg.hashsalt": "actviz",
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "path.simplify": True,
+}
+
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    "eps": {"CreationDate": None, "Creator": None},
+    "pgf": {},
+}
+
+
+def image_format(path: str | os.PathLike, allowed: Iterable[str] = FORMATS) -> str:
+    """The format of ``path`` from its extension; an unsupported one is a user error."""
+    suffix = Path(path).suffix.lower()
+    allowed = list(allowed)
+    if suffix not in allowed:
+        raise UserError(f"cannot write {Path(path).name!r}: unsupported extension {suffix or '(none)'}; use one of {', '.join(allowed)}")
+    return FORMATS.get(suffix, suffix.lstrip("."))
+
+
+@contextlib.contextmanager
+def rc_context(styles: Iterable[str] = ()) -> Iterator[None]:
+    """Apply actviz styles (later ones winning) plus the settings that make output reproducible."""
+    from actviz.render import style
+
+    with matplotlib.rc_context():
+        style.apply(list(styles))
+        matplotlib.rcParams.update(DETERMINISTIC_RC)
+        yield
+
+
+def new_figure(width: float, height: float, dpi: float = 100) -> Figure:
+    """A Figure with an Agg canvas, independent of pyplot's global state."""
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] = (), dpi: float | None = None,
+                transparent: bool = False) -> None:
+    """Save ``fig`` to ``path`` atomically, format from the extension, with fixed metadata.
+
+    The styles used to build the figure are applied again, since some settings
+    (font embedding, SVG text) are read when the file is written.
+    """
+    fmt = image_format(path)
+    with rc_context(styles), atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt])
