@@ -78,3 +78,20 @@ def check_output(path: str, extensions) -> None:
     if suffix not in extensions:
         raise UserError(f"cannot write {Path(path).name!r}: unsupported extension {suffix or '(none)'}; use one of {', '.join(extensions)}")
     prepare_output(path)
+
+
+def _define_callback(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Register ``name=expression[; p=v...]`` activations before the command body parses its specs."""
+    if values:
+        from actviz import expr
+
+        for text in values:
+            expr.define(text)
+    return values
+
+
+def define_option(fn: Callable) -> Callable:
+    """``--define name=EXPR[; param=value...]``: a named expression activation usable as ACT."""
+    return click.option("--define", "defines", multiple=True, metavar="NAME=EXPR", is_eager=True,
+                        callback=_define_callback, expose_value=False,
+                        help='Define an activation from an expression, e.g. --define "isru2=x/sqrt(1+a*x**2); a=1".')(fn)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from actviz.commands.common import define_option
+
 from actviz.errors import UserError
 from actviz.tables import FORMATS
 
@@ -25,6 +27,7 @@ def parse_points(text: str) -> list[float]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="csv (default), tsv or json; with -o the extension decides when this is omitted.")
 @click.option("-o", "--output", type=click.Path(), default=None, help="Write to a file instead of stdout.")
+@define_option
 def data(activations, xlim, samples, points, fmt, output) -> None:
     """Print x, f(x) and f'(x) for each activation as CSV, TSV or JSON.
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from actviz.commands.common import check_output, check_pixels, figure_options, output_option, parse_size
+from actviz.commands.common import define_option, check_output, check_pixels, figure_options, output_option, parse_size
 from actviz.errors import UserError
 from actviz.activations import FAMILIES
 
@@ -25,6 +25,7 @@ from actviz.activations import FAMILIES
 @click.option("--formula", type=click.Choice(["none", "legend", "title"]), default=None,
               help="Where to show formulas (default: none for overlay, title for grid).")
 @figure_options
+@define_option
 def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, derivative, title, legend, formula,
          styles, size, dpi, transparent) -> None:
     """Plot activation functions and their derivatives.
