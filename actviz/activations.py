@@ -11,9 +11,10 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported lazily so that `actviz --help` stays fast
+    import numpy as np
 
 from actviz.errors import UserError
 
@@ -26,7 +27,7 @@ KINDS: tuple[str, ...] = ("elementwise", "vector", "widening", "pooling")
 ``pooling`` (maxout) takes the max over groups of units. Their curves are 1-D sections,
 described in each entry's ``note``."""
 
-ArrayFn = Callable[..., np.ndarray]
+ArrayFn = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,16 @@ class BoundActivation:
     act: Activation
     params: Mapping[str, float] = field(default_factory=dict)
 
-    def f(self, x: np.ndarray) -> np.ndarray:
+    def f(self, x: "np.ndarray") -> "np.ndarray":
+        """f(x) elementwise, for any array-like of floats."""
+        import numpy as np
+
         return self.act.f(np.asarray(x, dtype=float), **self.params)
 
-    def df(self, x: np.ndarray) -> np.ndarray:
+    def df(self, x: "np.ndarray") -> "np.ndarray":
+        """The analytic derivative f'(x)."""
+        import numpy as np
+
         return self.act.df(np.asarray(x, dtype=float), **self.params)
 
     @property
