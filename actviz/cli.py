@@ -49,7 +49,11 @@ def _terminate(signum, frame):  # pragma: no cover - exercised by a subprocess t
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ACTVIZ"})
 @click.version_option(__version__, "--version", prog_name="actviz")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors (or set ACTVIZ_DEBUG=1).")
-def cli(debug: bool) -> None:
+@click.option("--max-megapixels", type=click.FloatRange(min=0, min_open=True), default=100.0, show_default=True,
+              help="Refuse images larger than this; raise it deliberately for huge figures.")
+@click.option("--max-animation-mb", type=click.FloatRange(min=0, min_open=True), default=2048.0, show_default=True,
+              help="Refuse animations whose frames would need more memory than this.")
+def cli(debug: bool, max_megapixels: float, max_animation_mb: float) -> None:
     """Draw how activation functions shape neural networks.
 
     \b
@@ -57,7 +61,13 @@ def cli(debug: bool) -> None:
       actviz list --family sigmoidal
       actviz plot sigmoid tanh arctan -o sigmoidal.png
       actviz data elu:alpha=0.5 --xlim -3 3 --samples 7
+
+    Exit status: 0 success, 1 failure at run time, 2 a mistake in the input, 130 interrupted.
     """
+    from actviz.limits import LIMITS
+
+    LIMITS.max_megapixels = max_megapixels
+    LIMITS.max_animation_mb = max_animation_mb
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -61,11 +61,11 @@ def figure_options(fn: Callable) -> Callable:
     return wrapper
 
 
-def check_pixels(size: tuple[float, float], dpi: float, limit: float = 100e6) -> None:
-    """Refuse an image over ``limit`` pixels before drawing it."""
-    pixels = size[0] * dpi * size[1] * dpi
-    if pixels > limit:
-        raise UserError(f"image would be {pixels / 1e6:.0f} megapixels (limit {limit / 1e6:.0f}); lower --size or --dpi")
+def check_pixels(size: tuple[float, float], dpi: float) -> None:
+    """Refuse an image over the pixel budget before drawing it."""
+    from actviz.limits import check_image
+
+    check_image(size[0], size[1], dpi)
 
 
 def check_output(path: str, extensions) -> None:

@@ -67,7 +67,10 @@ def rc_context(styles: Iterable[str] = ()) -> Iterator[None]:
 
 
 def new_figure(width: float, height: float, dpi: float = 100) -> Figure:
-    """A Figure with an Agg canvas, independent of pyplot's global state."""
+    """A Figure with an Agg canvas, independent of pyplot's global state (pixel budget checked)."""
+    from actviz.limits import check_image
+
+    check_image(width, height, dpi)
     fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
