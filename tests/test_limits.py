@@ -27,6 +27,7 @@ def test_raised_budget_lets_a_large_image_through(actviz, tmp_path):
 
 def test_animation_memory_budget(monkeypatch):
     monkeypatch.setattr(LIMITS, "max_animation_mb", 100.0)
+    monkeypatch.setattr(LIMITS, "max_megapixels", 100.0)
     check_animation(400, 480, 480)  # 92 MB of palette frames: fits
     with pytest.raises(UserError, match="--max-animation-mb"):
         check_animation(500, 480, 480)  # 115 MB: refused
