@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "list": "actviz.commands.listing:list_cmd",
     "plot": "actviz.commands.plot:plot",
     "data": "actviz.commands.data:data",
+    "render": "actviz.commands.render:render",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

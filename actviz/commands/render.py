@@ -1,0 +1,104 @@
+"""``actviz render``: many figures from one spec, only what is stale, on several cores."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command()
+@click.argument("spec", type=click.Path(dir_okay=False), metavar="SPEC.toml")
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Render every figure, even those up to date.")
+@click.option("-n", "--dry-run", is_flag=True, help="Only list what is stale and why; render nothing.")
+def render(spec, jobs, force, dry_run) -> None:
+    """Render every stale figure of a TOML spec, in parallel.
+
+    Each [[figure]] names a command, its arguments exactly as on the command
+    line and an output path relative to the spec. An output is stale when it is
+    missing, or its entry, the actviz code or the drawing libraries changed, or
+    the file was edited. Nothing up to date is touched. With an [index] table,
+    README.md and index.html are generated next to the spec.
+
+    \b
+    Examples:
+      actviz render gallery/gallery.toml
+      actviz render figures.toml -j 2
+      actviz render figures.toml --dry-run
+    """
+    from actviz import batch
+    from actviz.errors import RunFailure
+
+    loaded = batch.load_spec(spec)
+    if dry_run:
+        work = batch.plan(loaded, force=force)
+        for entry, reason in work.stale:
+            click.echo(f"stale: {entry.output} ({reason})")
+        click.echo(f"stale {len(work.stale)}, up to date {len(work.fresh)}")
+        return
+    with _Progress() as show:
+        summary = batch.run(loaded, jobs=jobs or batch.default_jobs(), force=force, on_event=show,
+                            global_args=_global_args(click.get_current_context()))
+    click.echo(summary.line())
+    if summary.failed:
+        names = ", ".join(o.output for o in summary.failed)
+        raise RunFailure(f"{len(summary.failed)} of {len(summary.failed) + len(summary.rendered)} figures failed: {names}")
+
+
+def _global_args(ctx: click.Context) -> list[str]:
+    """The options of ``actviz`` itself given to this run (budgets), to repeat for every entry."""
+    root = ctx.find_root()
+    args: list[str] = []
+    for param in root.command.params:
+        if isinstance(param, click.Option) and not param.is_flag and param.expose_value and param.name in root.params:
+            args += [max(param.opts, key=len), str(root.params[param.name])]
+    return args
+
+
+class _Progress:
+    """Per-figure bar (with the frames of animations in progress) on a terminal; failures as lines."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.frames: dict[str, tuple[int, int]] = {}
+        self.total = 0
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+    def __call__(self, kind: str, payload) -> None:
+        if kind == "start":
+            self.total = payload
+        elif kind == "frame":
+            output, done, total = payload
+            self.frames[output] = (done, total)
+            self._draw(0)
+        elif kind == "done":
+            self.frames.pop(payload.output, None)
+            for note in payload.notes:
+                self._line(f"{payload.output}: {note}")
+            if not payload.ok:
+                self._line(f"actviz: {payload.output}: {payload.message}")
+            self._draw(1)
+
+    def _status(self, _item) -> str:
+        return "  ".join(f"{out} {d}/{t}" for out, (d, t) in self.frames.items())
+
+    def _draw(self, steps: int) -> None:
+        if not self.tty:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.total, label="rendering", file=sys.stderr,
+                                         item_show_func=self._status, show_eta=False)
+        self.bar.update(steps)
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            click.echo("\r\x1b[K", file=sys.stderr, nl=False)
+        click.echo(text, err=True)

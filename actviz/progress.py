@@ -1,0 +1,43 @@
+"""Progress of long loops (frames of an animation, epochs), shown where it makes sense.
+
+A command wraps its frame loop in :func:`track`. Run from a terminal it shows a
+click progress bar on stderr; inside ``actviz render`` the batch renderer installs a
+reporter and draws one bar for all figures; otherwise (a pipe, a test) it is silent.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+Reporter = Callable[[int, int], None]
+"""``reporter(done, total)``, called after each item."""
+
+_reporter: Reporter | None = None
+
+
+def set_reporter(reporter: Reporter | None) -> None:
+    """Send progress to ``reporter`` instead of a terminal bar (None: back to the default)."""
+    global _reporter
+    _reporter = reporter
+
+
+def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:
+    """Yield ``items`` (``total`` of them), reporting progress after each one."""
+    if _reporter is not None:
+        report = _reporter
+        done = 0
+        for item in items:
+            yield item
+            done += 1
+            report(done, total)
+        return
+    stream = sys.stderr
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        yield from items
+        return
+    import click
+
+    with click.progressbar(items, length=total, label=label, file=stream) as bar:
+        yield from bar
