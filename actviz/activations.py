@@ -212,6 +212,14 @@ def register(act: Activation) -> Activation:
     return act
 
 
+def unregister(name: str) -> None:
+    """Remove an entry and its aliases (used when an expression activation is redefined)."""
+    act = _REGISTRY.pop(name, None)
+    if act is not None:
+        for key in (act.name, *act.aliases):
+            _LOOKUP.pop(_key(key), None)
+
+
 def _ensure_loaded() -> None:
     if not _REGISTRY:
         import actviz.catalogue  # noqa: F401  (registers the built-ins)

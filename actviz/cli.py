@@ -54,7 +54,9 @@ def _terminate(signum, frame):  # pragma: no cover - exercised by a subprocess t
               help="Refuse images larger than this; raise it deliberately for huge figures.")
 @click.option("--max-animation-mb", type=click.FloatRange(min=0, min_open=True), default=2048.0, show_default=True,
               help="Refuse animations whose frames would need more memory than this.")
-def cli(debug: bool, max_megapixels: float, max_animation_mb: float) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes; errors only.")
+@click.option("-v", "--verbose", count=True, help="Say what was written and how (repeat for more).")
+def cli(debug: bool, max_megapixels: float, max_animation_mb: float, quiet: bool, verbose: int) -> None:
     """Draw how activation functions shape neural networks.
 
     \b
@@ -69,6 +71,9 @@ def cli(debug: bool, max_megapixels: float, max_animation_mb: float) -> None:
 
     LIMITS.max_megapixels = max_megapixels
     LIMITS.max_animation_mb = max_animation_mb
+    from actviz import settings
+
+    settings.set_verbosity(-1 if quiet else verbose)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -48,14 +48,26 @@ def output_option(exts: str) -> Callable:
 
 
 def figure_options(fn: Callable) -> Callable:
-    """--style, --size, --dpi and --transparent, for every command that draws."""
-    @click.option("--style", "styles", multiple=True, metavar="NAME|FILE",
+    """--style, --size, --dpi, --transparent and --svg-text, for every command that draws.
+
+    Each has one environment variable for all commands (ACTVIZ_STYLE, ACTVIZ_SIZE, ...);
+    ACTVIZ_STYLE may name several styles separated by spaces. --svg-text is passed on as
+    the ``svgtext`` style, so commands receive only ``styles, size, dpi, transparent``.
+    """
+    @click.option("--style", "styles", multiple=True, metavar="NAME|FILE", envvar="ACTVIZ_STYLE", show_envvar=True,
                   help="Style: default, paper, slides, dark, a matplotlib style or a .mplstyle file; repeat to combine.")
-    @click.option("--size", metavar="SIZE", help="Figure size: column (3.5 in), page (7.16 in), W or WxH in inches, or e.g. 16x8cm.")
-    @click.option("--dpi", type=click.FloatRange(10, 2400), default=None, help="Resolution of raster output (dots per inch).")
-    @click.option("--transparent", is_flag=True, help="Transparent background.")
+    @click.option("--size", metavar="SIZE", envvar="ACTVIZ_SIZE", show_envvar=True,
+                  help="Figure size: column (3.5 in), page (7.16 in), W or WxH in inches, or e.g. 16x8cm.")
+    @click.option("--dpi", type=click.FloatRange(10, 2400), default=None, envvar="ACTVIZ_DPI", show_envvar=True,
+                  help="Resolution of raster output (dots per inch).")
+    @click.option("--transparent", is_flag=True, envvar="ACTVIZ_TRANSPARENT", show_envvar=True,
+                  help="Transparent background.")
+    @click.option("--svg-text", is_flag=True, envvar="ACTVIZ_SVG_TEXT", show_envvar=True,
+                  help="In SVG output keep text as text, not outlines (editable; the viewer needs the fonts).")
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, svg_text: bool = False, **kwargs):
+        if svg_text:
+            kwargs["styles"] = (*kwargs.get("styles", ()), "svgtext")
         return fn(*args, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ import math
 from typing import Sequence
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.figure import Figure
 
 from actviz.curves import Curve
@@ -59,7 +60,9 @@ def overlay_figure(
     x = curves[0].x
     for ax, attr, ylabel, lim in panels:
         for i, c in enumerate(curves):
-            ax.plot(c.x, getattr(c, attr), label=_label(c, formula), linestyle=LINESTYLES[(i // 10) % len(LINESTYLES)])
+            # a style whose cycle sets line styles (paper) decides them; otherwise change them every 10 colours
+            dash = {} if "linestyle" in rcParams["axes.prop_cycle"].keys else {"linestyle": LINESTYLES[(i // 10) % len(LINESTYLES)]}
+            ax.plot(c.x, getattr(c, attr), label=_label(c, formula), **dash)
         ax.set_xlim(float(x[0]), float(x[-1]))
         ax.set_ylim(*(lim or _limits([getattr(c, attr) for c in curves])))
         ax.set_xlabel(r"$x$")

@@ -84,5 +84,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] =
     (font embedding, SVG text) are read when the file is written.
     """
     fmt = image_format(path)
+    # PGF through actviz's backend, which works without a TeX installation (see render/pgf.py)
+    extra = {"backend": "module://actviz.render.pgf", "image_stem": Path(path).stem} if fmt == "pgf" else {}
     with rc_context(styles), atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt])
+        fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt], **extra)

@@ -1,6 +1,13 @@
-"""Styles as data: ``.mplstyle`` files shipped in ``actviz/styles``, matplotlib names, or paths."""
+"""Styles as data: ``.mplstyle`` files shipped in ``actviz/styles``, matplotlib names, or paths.
+
+Shipped styles: ``default`` (always applied first), ``paper`` (serif 8-9 pt, thin
+spines, Okabe-Ito colours with distinct line styles), ``slides`` (big text, thick
+lines), ``dark`` (light on dark) and ``svgtext`` (SVG text kept as text). Several
+styles combine, later ones winning, as in ``matplotlib.style.use``.
+"""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -19,7 +26,7 @@ def builtin_styles() -> list[str]:
 def resolve(name: str) -> str:
     """A style name or path, turned into something matplotlib.style.use accepts."""
     shipped = STYLE_DIR / f"{name}.mplstyle"
-    if shipped.is_file():
+    if name and "/" not in name and shipped.is_file():
         return str(shipped)
     if name in matplotlib.style.available:
         return name
@@ -30,11 +37,26 @@ def resolve(name: str) -> str:
     raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style or a file")
 
 
+def _use(name: str, resolved: str) -> None:
+    """Apply one style; a bad key or value in a style file is the user's mistake, in one line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            matplotlib.style.use(resolved)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(f"cannot use style {name!r}: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+    for w in caught:
+        message = str(w.message).strip().splitlines()
+        raise UserError(f"cannot use style {name!r}: {message[0] if message else 'bad style file'}")
+
+
 def apply(names: Sequence[str]) -> None:
     """Reset to matplotlib's defaults (ignoring any matplotlibrc), apply actviz's
-    ``default`` style, then each named style in order (later ones win)."""
-    resolved = ["default", *(resolve(n) for n in ["default", *names])]
-    try:
-        matplotlib.style.use(resolved)
-    except (OSError, ValueError, KeyError) as exc:
-        raise UserError(f"cannot use style {names[-1] if names else 'default'}: {exc}") from None
+    ``default`` style, then each named style in order (later ones win).
+
+    Every name is resolved before anything is applied, so an unknown one changes nothing.
+    """
+    resolved = [(n, resolve(n)) for n in ["default", *names]]
+    matplotlib.style.use("default")
+    for name, path in resolved:
+        _use(name, path)

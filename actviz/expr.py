@@ -1,0 +1,539 @@
+"""Activation functions from expressions: parsed safely, differentiated exactly.
+
+An expression such as ``x*tanh(log(1+exp(x)))`` is read with :mod:`ast` and
+checked node by node against a whitelist (numbers, ``x``, declared parameters,
+``pi``, ``e``, ``+ - * / **`` and a fixed set of functions) *before* anything is
+built from it; nothing is ever passed to ``eval``. The checked tree is turned
+into a SymPy expression, from which come the exact derivative, the LaTeX formula
+for legends (adapted to matplotlib's mathtext) and numpy functions for f and f'.
+
+Numerics follow the built-ins where they can: ``log(1+exp(u))`` is rewritten
+as a stable softplus and ``1/(1+exp(-u))`` as a stable sigmoid before
+differentiating, and evaluation runs under ``np.errstate`` so that an overflow
+in a branch of ``where`` that is not taken never warns.
+
+SymPy is an optional extra (``pip install 'actviz[expr]'``); it is imported only
+when an expression is used.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from actviz import activations
+from actviz.activations import Activation, BoundActivation, Param, Properties
+from actviz.errors import RunFailure, UserError
+
+MAX_LENGTH = 500
+"""Longest expression text accepted."""
+
+MAX_NODES = 200
+"""Most syntax-tree nodes accepted (keeps SymPy's work small)."""
+
+MAX_INTEGER = 10**12
+"""Largest integer literal."""
+
+MAX_EXPONENT10 = 300
+"""A constant power may not exceed about 10**300 (``9**9**9`` is refused, not computed)."""
+
+VARIABLE = "x"
+CONSTANTS = ("pi", "e")
+
+FUNCTIONS: dict[str, str] = {
+    "exp": "e^u",
+    "log": "natural logarithm",
+    "log1p": "log(1+u)",
+    "expm1": "e^u - 1",
+    "sqrt": "square root",
+    "abs": "|u|",
+    "sign": "-1, 0 or 1",
+    "tanh": "", "sinh": "", "cosh": "", "sin": "", "cos": "", "tan": "",
+    "atan": "", "arctan": "", "asinh": "", "arcsinh": "", "atanh": "", "arctanh": "",
+    "erf": "error function", "erfc": "1 - erf(u)",
+    "sigmoid": "1/(1+e^-u)", "softplus": "log(1+e^u)",
+    "max": "max(a, b, ...)", "min": "min(a, b, ...)",
+    "where": "where(condition, if_true, if_false), condition a comparison such as x > 0",
+}
+"""The functions an expression may call (``max``/``min`` take two or more arguments)."""
+
+_ARITY = {"max": (2, 16), "min": (2, 16), "where": (3, 3)}
+
+_REFUSED = {
+    ast.Attribute: "attribute access ('.') is not allowed",
+    ast.Subscript: "indexing ('[...]') is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.NamedExpr: "assignment (':=') is not allowed",
+    ast.Starred: "starred arguments are not allowed",
+    ast.List: "lists are not allowed",
+    ast.Tuple: "tuples are not allowed",
+    ast.Set: "sets are not allowed",
+    ast.Dict: "dictionaries are not allowed",
+    ast.JoinedStr: "strings are not allowed",
+    ast.IfExp: "'a if c else b' is not allowed; use where(c, a, b)",
+    ast.BoolOp: "'and'/'or' are not allowed",
+    ast.Await: "await is not allowed",
+    ast.Yield: "yield is not allowed",
+    ast.YieldFrom: "yield is not allowed",
+    ast.Slice: "indexing ('[...]') is not allowed",
+}
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+INSTALL_HINT = "expression activations need SymPy: pip install 'actviz[expr]'"
+
+
+def _fail(text: str, reason: str) -> UserError:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return UserError(f"bad expression {shown!r}: {reason}")
+
+
+# ---------------------------------------------------------------- step 1: whitelist check (no SymPy)
+
+def check(text: str, params: tuple[str, ...] = ()) -> ast.Expression:
+    """Parse ``text`` into a syntax tree and check every node against the whitelist.
+
+    Raises :class:`UserError` naming the first thing that is not allowed. Nothing is evaluated.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UserError("empty expression; write one in x, e.g. expr:x*tanh(x)")
+    if len(text) > MAX_LENGTH:
+        raise _fail(text, f"longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise _fail(text, f"not a valid expression ({exc.msg})") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        raise _fail(text, "not a valid expression") from None
+    nodes = list(ast.walk(tree))
+    if len(nodes) > MAX_NODES:
+        raise _fail(text, f"too complex (more than {MAX_NODES} syntax nodes)")
+    names = {VARIABLE, *CONSTANTS, *params}
+    # report forbidden constructs (attributes, lambdas, strings...) before unknown names or arity
+    first = sorted(nodes, key=lambda n: not isinstance(n, (*_REFUSED, ast.Constant)))
+    for node in first:
+        reason = _refusal(node, names, params)
+        if reason:
+            raise _fail(text, reason)
+    return tree
+
+
+def _refusal(node: ast.AST, names: set[str], params: tuple[str, ...]) -> str | None:
+    """Why ``node`` is not allowed, or None."""
+    for kind, reason in _REFUSED.items():
+        if isinstance(node, kind):
+            return reason
+    if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop, ast.cmpop)):
+        if isinstance(node, (ast.operator, ast.unaryop)) and not isinstance(
+                node, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)):
+            return f"operator {type(node).__name__} is not allowed; use + - * / **"
+        if isinstance(node, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)):
+            return "only <, <=, > and >= comparisons are allowed"
+        return None
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return None
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            kind = "strings" if isinstance(v, (str, bytes)) else f"{type(v).__name__} values"
+            return f"{kind} are not allowed; only real numbers"
+        if isinstance(v, int) and abs(v) > MAX_INTEGER:
+            return f"integer {v} is too large"
+        if isinstance(v, float) and not math.isfinite(v):
+            return "number overflows a double"
+        return None
+    if isinstance(node, ast.Name):
+        if node.id in names or node.id in FUNCTIONS:
+            return None
+        declared = f"; parameters: {', '.join(params)}" if params else ""
+        return f"unknown name {node.id!r}: the variable is x, constants pi and e{declared}"
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            return _REFUSED.get(type(node.func), "only calls of the listed functions are allowed")
+        if node.func.id not in FUNCTIONS:
+            return f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
+        if node.keywords:
+            return "keyword arguments are not allowed"
+        lo, hi = _ARITY.get(node.func.id, (1, 1))
+        if not lo <= len(node.args) <= hi:
+            want = str(lo) if lo == hi else f"{lo} or more"
+            return f"{node.func.id}() takes {want} argument{'s' if want != '1' else ''}, got {len(node.args)}"
+        return None
+    if isinstance(node, ast.Compare):
+        if len(node.ops) != 1:
+            return "chained comparisons are not allowed"
+        return None
+    return f"{type(node).__name__} is not allowed"
+
+
+# ---------------------------------------------------------------- step 2: SymPy
+
+def _sympy():
+    try:
+        import sympy
+    except ImportError:
+        raise RunFailure(INSTALL_HINT) from None
+    return sympy
+
+
+@functools.lru_cache(maxsize=1)
+def _toolkit() -> dict[str, Any]:
+    """SymPy helpers, built once on first use: stable sigmoid and softplus as SymPy functions."""
+    sp = _sympy()
+
+    class sigmoid(sp.Function):  # noqa: N801 - printed name used by lambdify
+        """Logistic function; its derivative is s(1-s)."""
+
+        def fdiff(self, argindex=1):
+            s = sigmoid(self.args[0])
+            return s * (1 - s)
+
+        def _latex(self, printer):
+            return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+    class softplus(sp.Function):  # noqa: N801
+        """log(1 + e^u); its derivative is sigmoid(u)."""
+
+        def fdiff(self, argindex=1):
+            return sigmoid(self.args[0])
+
+        def _latex(self, printer):
+            return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+
+    def one(fn):
+        return lambda a: fn(a[0])
+
+    def where(a):
+        cond, yes, no = a
+        if not _is_condition(cond, sp):
+            raise TypeError("the first argument of where() must be a comparison such as x > 0")
+        return sp.Piecewise((yes, cond), (no, True))
+
+    builders: dict[str, Callable[[list], Any]] = {
+        "exp": one(sp.exp), "log": one(sp.log), "sqrt": one(sp.sqrt), "abs": one(sp.Abs), "sign": one(sp.sign),
+        "log1p": one(lambda u: sp.log(1 + u)), "expm1": one(lambda u: sp.exp(u) - 1),
+        "tanh": one(sp.tanh), "sinh": one(sp.sinh), "cosh": one(sp.cosh),
+        "sin": one(sp.sin), "cos": one(sp.cos), "tan": one(sp.tan),
+        "atan": one(sp.atan), "arctan": one(sp.atan), "asinh": one(sp.asinh), "arcsinh": one(sp.asinh),
+        "atanh": one(sp.atanh), "arctanh": one(sp.atanh), "erf": one(sp.erf), "erfc": one(sp.erfc),
+        "sigmoid": one(sigmoid), "softplus": one(softplus),
+        "max": lambda a: sp.Max(*a), "min": lambda a: sp.Min(*a), "where": where,
+    }
+    return {"sp": sp, "sigmoid": sigmoid, "softplus": softplus, "builders": builders}
+
+
+def _build(node: ast.AST, env: Mapping[str, Any], tk: Mapping[str, Any]) -> Any:
+    """Turn a checked syntax tree into a SymPy expression (node types were whitelisted already)."""
+    sp = tk["sp"]
+    if isinstance(node, ast.Expression):
+        return _build(node.body, env, tk)
+    if isinstance(node, ast.Constant):
+        return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(repr(node.value))
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand, env, tk)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        a, b = _build(node.left, env, tk), _build(node.right, env, tk)
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        if isinstance(node.op, ast.Div):
+            return a / b
+        _check_power(a, b, sp)
+        return a ** b
+    if isinstance(node, ast.Compare):
+        a, b = _build(node.left, env, tk), _build(node.comparators[0], env, tk)
+        op = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}[type(node.ops[0])]
+        return op(a, b)
+    if isinstance(node, ast.Call):
+        args = [_build(a, env, tk) for a in node.args]
+        name = node.func.id
+        if any(_is_condition(a, sp) for a in (args[1:] if name == "where" else args)):
+            raise TypeError(f"a comparison can only be the first argument of where(), not of {name}()")
+        return tk["builders"][name](args)
+    raise TypeError(f"{type(node).__name__} is not allowed")  # unreachable after check()
+
+
+def _is_condition(value, sp) -> bool:
+    """A comparison (or a comparison SymPy already decided, true or false)."""
+    return isinstance(value, (sp.core.relational.Relational, sp.logic.boolalg.BooleanAtom))
+
+
+def _check_power(base, exponent, sp) -> None:
+    """Refuse a constant power too large to compute (e.g. 9**9**9) before SymPy tries."""
+    if base.is_Number and exponent.is_Number and base != 0:
+        size = float(abs(exponent)) * math.log10(max(abs(float(base)), 1e-300))
+        if abs(size) > MAX_EXPONENT10:
+            raise ValueError("a constant power is too large")
+    elif exponent.is_Number and abs(float(exponent)) > 10_000:
+        raise ValueError("an exponent is too large")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An expression checked, converted and differentiated, ready to evaluate."""
+
+    text: str
+    params: tuple[str, ...]
+    expr: Any
+    derivative: Any
+    latex: str
+    f: Callable[..., Any]
+    df: Callable[..., Any]
+    smooth: bool
+
+
+def compile_expression(text: str, params: tuple[str, ...] = ()) -> Compiled:
+    """Check ``text`` and return its numpy f, exact numpy f' and LaTeX formula.
+
+    Raises :class:`UserError` for anything not allowed, :class:`RunFailure` without SymPy.
+    """
+    return _compile_cached(text.strip() if isinstance(text, str) else text, tuple(params))
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_cached(text: str, params: tuple[str, ...]) -> Compiled:
+    tree = check(text, params)
+    tk = _toolkit()
+    sp = tk["sp"]
+    x = sp.Symbol(VARIABLE, real=True)
+    symbols = [sp.Symbol(p, real=True) for p in params]
+    env = {VARIABLE: x, "pi": sp.pi, "e": sp.E, **dict(zip(params, symbols))}
+    try:
+        expr = _build(tree, env, tk)
+        if _is_condition(expr, sp):
+            raise TypeError("a comparison is not a function value; use where(x > 0, ..., ...)")
+        _check_finite(expr, sp)
+        stable = _stabilise(expr, tk)
+        # sign'(x) and Heaviside'(x) are 0 away from 0; at 0 too, as in PyTorch
+        derivative = sp.diff(stable, x).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+        _check_finite(derivative, sp)
+        latex = to_mathtext(expr, sp)
+        args = [x, *symbols]
+        modules = [_numpy_functions(), "numpy"]
+        raw_f = sp.lambdify(args, stable, modules=modules)
+        raw_df = sp.lambdify(args, derivative, modules=modules)
+        _vectorised(raw_df, params)([0.5], **{p: 1.0 for p in params})  # everything printed is callable
+    except UserError:
+        raise
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError,
+            RecursionError, MemoryError, AttributeError, NameError) as exc:
+        raise _fail(text, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    smooth = not any(expr.has(fn) for fn in (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside))
+    return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params), _vectorised(raw_df, params),
+                    smooth)
+
+
+def _check_finite(expr, sp) -> None:
+    bad = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+    if any(expr.has(b) for b in bad):
+        raise ValueError("it is undefined or infinite (a division by zero?)")
+    if expr.has(sp.I):
+        raise ValueError("it is not real-valued")
+
+
+def _stabilise(expr, tk):
+    """Rewrite log(1+e^u) as softplus(u) and 1/(1+e^-u) as sigmoid(u): same values, no overflow."""
+    sp = tk["sp"]
+    w = sp.Wild("w")
+    expr = expr.replace(sp.log(sp.exp(w) + 1), tk["softplus"](w))
+    expr = expr.replace(1 / (sp.exp(w) + 1), tk["sigmoid"](-w))
+    return expr
+
+
+def _numpy_functions() -> dict[str, Callable]:
+    """Numpy versions of what SymPy prints and numpy lacks."""
+    import numpy as np
+
+    erf = np.frompyfunc(math.erf, 1, 1)
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+
+    def sigmoid(u):
+        e = np.exp(-np.abs(u))
+        return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def softplus(u):
+        return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
+
+    return {
+        "erf": lambda u: erf(u).astype(float),
+        "erfc": lambda u: erfc(u).astype(float),
+        "sigmoid": sigmoid,
+        "softplus": softplus,
+    }
+
+
+def _vectorised(fn: Callable, params: tuple[str, ...]) -> Callable[..., Any]:
+    """``f(x, **params)`` returning a float array shaped like x, without numpy warnings."""
+    import numpy as np
+
+    def call(x, **values):
+        x = np.asarray(x, dtype=float)
+        with np.errstate(all="ignore"):
+            out = fn(x, *(values[p] for p in params))
+            out = np.asarray(out, dtype=float)
+        return np.broadcast_to(out, x.shape).copy() if out.shape != x.shape else out
+
+    return call
+
+
+def to_mathtext(expr, sp=None) -> str:
+    """LaTeX of a SymPy expression in the subset that matplotlib's mathtext draws."""
+    sp = sp or _sympy()
+    printer = _mathtext_printer(sp)
+    return printer.doprint(expr)
+
+
+@functools.lru_cache(maxsize=1)
+def _mathtext_printer_class(sp):
+    from sympy.printing.latex import LatexPrinter
+
+    class MathtextPrinter(LatexPrinter):
+        """SymPy's LaTeX, minus what mathtext lacks: cases become 'a if c else b'."""
+
+        def _print_Piecewise(self, expr):
+            parts = []
+            for value, cond in expr.args:
+                v = self._print(value)
+                if cond == sp.true:
+                    parts.append(v)
+                else:
+                    parts.append(r"%s\ \mathrm{if}\ %s\ \mathrm{else}\ " % (v, self._print(cond)))
+            return r"\left(" + "".join(parts) + r"\right)"
+
+        def _print_Abs(self, expr, exp=None):
+            tex = r"\left|%s\right|" % self._print(expr.args[0])
+            return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    return MathtextPrinter
+
+
+def _mathtext_printer(sp):
+    return _mathtext_printer_class(sp)({"mul_symbol": None})
+
+
+# ---------------------------------------------------------------- step 3: activations
+
+def _properties(f: Callable, df: Callable, smooth: bool, defaults: Mapping[str, float]) -> Properties:
+    """Properties estimated from samples on [-1e6, 1e6] (dense near 0), at the default parameters."""
+    import numpy as np
+
+    tail = np.logspace(-3, 6, 400)
+    x = np.unique(np.concatenate([-tail, np.linspace(-20, 20, 4001), tail]))
+    y, dy = f(x, **defaults), df(x, **defaults)
+    finite_y, finite_dy = y[np.isfinite(y)], dy[np.isfinite(dy)]
+    if finite_y.size == 0:
+        return Properties(range=(math.nan, math.nan), monotonic=False, zero_centred=False, smooth=smooth,
+                          bounded=False, max_slope=math.nan)
+    big = 1e5
+    lo, hi = float(finite_y.min()), float(finite_y.max())
+    # still moving at |x| = 1e6 (e.g. log, cube root): unbounded on that side
+    ends = f(np.array([-1e6, -1e5, 1e5, 1e6]), **defaults)
+    rising = [b - a for a, b in ((ends[1], ends[0]), (ends[2], ends[3]))
+              if math.isfinite(a) and math.isfinite(b) and abs(b - a) > 1e-3 * max(1.0, abs(b))]
+    lo = -math.inf if lo < -big or np.any(y == -np.inf) or any(r < 0 for r in rising) else float(f"{lo:.6g}")
+    hi = math.inf if hi > big or np.any(y == np.inf) or any(r > 0 for r in rising) else float(f"{hi:.6g}")
+    slope = float(np.abs(finite_dy).max()) if finite_dy.size else math.nan
+    slope = math.inf if slope > big or np.any(np.isinf(dy)) else float(f"{slope:.6g}")
+    monotonic = bool(finite_dy.size and (np.all(finite_dy >= -1e-12) or np.all(finite_dy <= 1e-12)))
+    f0 = f(np.zeros(1), **defaults)[0]
+    symmetric = lo == -hi or (math.isfinite(lo) and math.isclose(-lo, hi, rel_tol=1e-3))
+    zero_centred = bool(abs(f0) < 1e-12 and lo < 0 < hi and symmetric)
+    return Properties(range=(lo, hi), monotonic=monotonic, zero_centred=zero_centred, smooth=smooth,
+                      bounded=math.isfinite(lo) and math.isfinite(hi), max_slope=slope)
+
+
+def _activation(name: str, title: str, compiled: Compiled, params: tuple[Param, ...], note: str) -> Activation:
+    defaults = {p.name: p.default for p in params}
+    return Activation(
+        name=name, title=title, family="other", kind="elementwise",
+        f=compiled.f, df=compiled.df, latex=f"$f(x)={compiled.latex}$",
+        props=_properties(compiled.f, compiled.df, compiled.smooth, defaults),
+        params=params, source="expression",
+        note=note + "; derivative by SymPy; properties estimated numerically on [-1e6, 1e6]",
+    )
+
+
+def _split_params(text: str, owner: str) -> tuple[str, tuple[Param, ...]]:
+    """``EXPR; a=1; b=2`` -> (EXPR, parameters with their defaults)."""
+    head, *items = text.split(";")
+    params: list[Param] = []
+    for item in items:
+        if not item.strip():
+            continue
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or not _NAME.match(key):
+            raise UserError(f"bad parameter {item.strip()!r} of {owner}: write name=value, e.g. a=1")
+        if key in (VARIABLE, *CONSTANTS) or key in FUNCTIONS:
+            raise UserError(f"bad parameter name {key!r} of {owner}: it is the variable, a constant or a function")
+        if any(p.name == key for p in params):
+            raise UserError(f"parameter {key!r} of {owner} is given twice")
+        params.append(Param(key, activations.parse_number(value, f"parameter {key} of {owner}")))
+    return head.strip(), tuple(params)
+
+
+def parse_expression_spec(text: str) -> BoundActivation:
+    """``expr:TEXT`` (the part after the colon), optionally ``TEXT; a=1``, as a bound activation."""
+    body, params = _split_params(text, "the expression")
+    compiled = compile_expression(body, tuple(p.name for p in params))
+    shown = body + "".join(f"; {p.name}={p.default:g}" for p in params)
+    act = _activation(f"expr:{shown}", body, compiled, params, "expression")
+    return BoundActivation(act, act.defaults())
+
+
+_DEFINED: dict[str, Activation] = {}
+"""Names registered by :func:`define` in this process (which may be redefined)."""
+
+
+def define(text: str) -> Activation:
+    """Register ``name=EXPR[; p=v; ...]`` as a named activation usable in every spec (``name:p=2``).
+
+    Defining a name again in the same process replaces it; a built-in or plugin name is refused.
+    """
+    name, eq, rest = (text or "").partition("=")
+    name = name.strip()
+    if not eq or not name:
+        raise UserError(f"bad --define {text!r}: write name=expression, e.g. mish2=x*tanh(softplus(x))")
+    if not _NAME.match(name) or activations._key(name) == "expr":
+        raise UserError(f"bad name {name!r} in --define: use letters, digits and _ (not starting with a digit)")
+    body, params = _split_params(rest, name)
+    compiled = compile_expression(body, tuple(p.name for p in params))
+    activations.catalogue()  # load built-ins and plugins first, so clashes are seen
+    previous = _DEFINED.get(activations._key(name))
+    if previous is None:
+        try:
+            taken = activations.get(name)
+        except UserError:
+            taken = None
+        if taken is not None:
+            raise UserError(f"cannot define {name!r}: the name is taken by the activation {taken.name!r}; choose another")
+    act = _activation(name, name, compiled, params, f"defined as {body}")
+    if previous is not None:
+        activations.unregister(previous.name)
+    activations.register(act)
+    _DEFINED[activations._key(name)] = act
+    return act
+
+
+def undefine(name: str) -> None:
+    """Remove an activation made by :func:`define` (no effect on built-ins or unknown names)."""
+    act = _DEFINED.pop(activations._key(name), None)
+    if act is not None:
+        activations.unregister(act.name)
+
+
+def defined() -> list[Activation]:
+    """The activations defined in this process, in definition order."""
+    return list(_DEFINED.values())
