@@ -588,16 +588,21 @@ def run(spec: Spec, *, jobs: int, force: bool = False, on_event: Event | None = 
     on_event = on_event or (lambda kind, payload: None)
     if stale:
         check_arguments(spec, stale)
+
+    def record(kind: str, payload: Any) -> None:
+        if kind == "done":
+            if payload.ok:
+                records[payload.output] = {"key": work.keys[payload.output], "sha256": payload.sha256}
+                summary.rendered.append(payload.output)
+            else:
+                records.pop(payload.output, None)
+                summary.failed.append(payload)
+        on_event(kind, payload)
+
     try:
         if stale:
             on_event("start", len(stale))
-            for outcome in render_all(stale, spec.root, jobs, on_event, tuple(global_args)):
-                if outcome.ok:
-                    records[outcome.output] = {"key": work.keys[outcome.output], "sha256": outcome.sha256}
-                    summary.rendered.append(outcome.output)
-                else:
-                    records.pop(outcome.output, None)
-                    summary.failed.append(outcome)
+            render_all(stale, spec.root, jobs, record, tuple(global_args))
     finally:
         # Record what was rendered, even when interrupted; forget outputs no longer in the spec.
         kept = {e.output: records[e.output] for e in spec.entries if e.output in records}

@@ -51,8 +51,16 @@ def _global_args(ctx: click.Context) -> list[str]:
     root = ctx.find_root()
     args: list[str] = []
     for param in root.command.params:
-        if isinstance(param, click.Option) and not param.is_flag and param.expose_value and param.name in root.params:
-            args += [max(param.opts, key=len), str(root.params[param.name])]
+        value = root.params.get(param.name)
+        if not isinstance(param, click.Option) or value is None or param.name == "debug":
+            continue
+        if param.count:
+            args += [param.opts[0]] * value
+        elif param.is_flag:
+            names = param.opts if value else param.secondary_opts
+            args += [max(names, key=len)] if names and (value or param.secondary_opts) else []
+        else:
+            args += [max(param.opts, key=len), str(value)]
     return args
 
 
