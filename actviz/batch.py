@@ -410,12 +410,13 @@ def render_entry(entry: Entry, root: Path, global_args: Iterable[str] = ()) -> O
 
     from actviz.cli import cli
 
+    root = root.resolve()
     target = root / entry.output
     message = ""
     with _silenced() as captured:
         try:
             with _inside(root):
-                status = cli.main(args=[*global_args, *entry.argv(target.resolve())], prog_name="actviz", standalone_mode=False)
+                status = cli.main(args=[*global_args, *entry.argv(target)], prog_name="actviz", standalone_mode=False)
             if isinstance(status, int) and status:
                 message = f"exit status {status}"
         except ActvizError as exc:
@@ -496,6 +497,7 @@ def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event,
     """Render ``entries`` with ``jobs`` worker processes (in this process when one is enough)."""
     from actviz import progress
 
+    root = root.resolve()  # workers may not share this process's working directory
     # Animations take longest: start them first so the pool finishes together.
     order = sorted(entries, key=lambda e: (PurePosixPath(e.output).suffix.lower() not in (".gif", ".webp"), e.number))
     outcomes: list[Outcome] = []

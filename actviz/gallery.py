@@ -122,8 +122,7 @@ h2 { margin: 32px 0 12px; font-size: 1.35rem; border-bottom: 1px solid var(--lin
 .body { padding: 10px 14px 14px; display: flex; flex-direction: column; gap: 6px; flex: 1; }
 h3 { margin: 0; font-size: 1.05rem; }
 .body p { margin: 0; color: var(--muted); font-size: .93rem; }
-.formula { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Serif", serif;
-  font-size: .98rem; color: var(--ink); }
+.formula { font-size: .95rem; color: var(--ink); }
 .formula div { margin: 1px 0; }
 .cmd { position: relative; margin-top: auto; }
 pre { margin: 0; background: var(--code); border-radius: 6px; padding: 8px 10px; padding-right: 58px;
@@ -159,6 +158,11 @@ document.querySelectorAll("button.copy").forEach(function (button) {
 """
 
 
+def _html_text(text: str) -> str:
+    """Escaped text, with `code spans` as in the Markdown index."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def _card(entry: Entry, spec: Spec, index_file: str) -> list[str]:
     e = html.escape
     link = e(_link(entry.output, index_file))
@@ -167,13 +171,13 @@ def _card(entry: Entry, spec: Spec, index_file: str) -> list[str]:
         size = image_size(spec.root / entry.output)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         lines.append(f'<a class="image" href="{link}"><img src="{link}" alt="{e(entry.title)}"{dims} '
-                     f'loading="lazy" decoding="async"></a>')
+                     f'decoding="async"></a>')
     lines.append('<div class="body">')
     lines.append(f"<h3>{e(entry.title)}</h3>")
     if not is_image(entry):
         lines.append(f'<p><a href="{link}">{e(entry.output)}</a></p>')
     if entry.description:
-        lines.append(f"<p>{e(entry.description)}</p>")
+        lines.append(f"<p>{_html_text(entry.description)}</p>")
     if entry.formula:
         lines.append('<div class="formula">' + "".join(f"<div>{e(f)}</div>" for f in entry.formula) + "</div>")
     lines.append(f'<div class="cmd"><pre><code>{e(entry.command_line())}</code></pre>'
@@ -193,7 +197,7 @@ def html_text(spec: Spec) -> str:
            f"<title>{e(index.title)}</title>", f"<!-- {e(GENERATED_NOTE.format(spec=spec.path.name))} -->",
            f"<style>{_CSS}</style>", "</head>", "<body>", "<header>", f"<h1>{e(index.title)}</h1>"]
     if index.intro:
-        out.append(f"<p>{e(index.intro)}</p>")
+        out.append(f"<p>{_html_text(index.intro)}</p>")
     out.append(f"<p>Each command reproduces its figure (run it in this folder); "
                f"<code>actviz render {e(spec.path.name)}</code> renders every figure that is out of date.</p>")
     if len(named) > 1:

@@ -246,6 +246,18 @@ def test_relative_inputs_resolve_in_the_spec_folder(actviz, tmp_path, monkeypatc
     assert os.getcwd() == str(tmp_path.parent)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_relative_spec_path_from_elsewhere(actviz, tmp_path, monkeypatch, jobs):
+    folder = tmp_path / "figs"
+    folder.mkdir()
+    write_spec(folder, TWO)
+    monkeypatch.chdir(tmp_path)
+    r = actviz("render", "figs/spec.toml", "-j", jobs)
+    assert r.exit_code == 0, r.stderr
+    assert outputs(folder) == {"sig.png", "relu.svg"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figs"]
+
+
 def test_the_pool_gives_the_bytes_of_one_process(actviz, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     body = TWO + '\n[[figure]]\ntitle = "pdf"\ncommand = "plot"\nargs = ["tanh"]\noutput = "tanh.pdf"\n'
