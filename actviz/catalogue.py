@@ -364,7 +364,7 @@ def _add(name, title, family, f, df, latex, props, *, ends, dends, kinks=(), **m
         _KINKS[name] = kinks
         kinks = kinks(**{p.name: p.default for p in params})
     return register(Activation(name=name, title=title, family=family, f=_guarded(f, ends), df=_guarded(df, dends),
-                               latex=latex, props=props, kinks=tuple(float(k) for k in kinks), **meta))
+                               latex=latex, props=props, kinks=tuple(sorted(float(k) for k in kinks)), **meta))
 
 
 def kinks_at(act: Activation, params: dict[str, float] | None = None) -> tuple[float, ...]:
@@ -372,11 +372,11 @@ def kinks_at(act: Activation, params: dict[str, float] | None = None) -> tuple[f
     fn = _KINKS.get(act.name)
     if fn is None:
         return act.kinks
-    return tuple(float(k) for k in fn(**{**act.defaults(), **(params or {})}))
+    return tuple(sorted(float(k) for k in fn(**{**act.defaults(), **(params or {})})))
 
 
-def _p_alpha(default=1.0, doc="scale of the negative part"):
-    return Param("alpha", default, low=0.0, low_inclusive=False, doc=doc)
+def _p_alpha(doc="scale of the negative part"):
+    return Param("alpha", 1.0, low=0.0, low_inclusive=False, doc=doc)
 
 
 _LAMBD = Param("lambd", 0.5, low=0.0, doc="half-width of the zeroed band (PyTorch default 0.5)")
@@ -437,7 +437,7 @@ _add("hardsigmoid", "Hardsigmoid (PyTorch)", "sigmoidal",
 _add("hard_sigmoid_keras", "Hard Sigmoid (Keras)", "sigmoidal",
      lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0), lambda x: 0.2 * _inside(x, -2.5, 2.5),
      r"$f(x)=\min(\max(0,0.2x+0.5),1)$", _props((0, 1), 0.2, "monotonic"),
-     ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(-2.5, 2.5), aliases=("hard_sigmoid_02",), source="catalogue26",
+     ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(-2.5, 2.5), aliases=("keras_hard_sigmoid",), source="catalogue26",
      note="Keras 2 / Theano hard sigmoid, slope 0.2 on (-2.5, 2.5); f' = 0 at +-2.5 as in PyTorch. "
           "PyTorch's hardsigmoid is x/6+1/2 clipped (entry hardsigmoid).")
 
@@ -559,7 +559,7 @@ _add("srelu", "SReLU", "relu",
      lambda x, t_l, a_l, t_r, a_r: np.where(x >= t_r, t_r + a_r * (x - t_r),
                                             np.where(x <= t_l, t_l + a_l * (x - t_l), x)),
      lambda x, t_l, a_l, t_r, a_r: np.where(x >= t_r, a_r, np.where(x <= t_l, a_l, 1.0)),
-     r"$t_r+a_r(x-t_r)$ if $x\geq t_r$; $x$ if $t_l<x<t_r$; $t_l+a_l(x-t_l)$ if $x\leq t_l$",
+     r"$f(x)=\mathrm{clip}(x,t_l,t_r)+a_l(x-t_l)_{-}+a_r(x-t_r)_{+}$",
      _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
      ends=lambda t_l, a_l, t_r, a_r: (_leaky_ends(a_l)[0] if a_l else t_l, math.copysign(INF, a_r) if a_r else t_r),
      dends=lambda t_l, a_l, t_r, a_r: (a_l, a_r), kinks=lambda t_l, a_l, t_r, a_r: (t_l, t_r),
@@ -567,7 +567,7 @@ _add("srelu", "SReLU", "relu",
              Param("t_r", 1.0, low=0.0, doc="right threshold"), Param("a_r", 0.5, doc="slope right of t_r")),
      aliases=("s_shaped_relu",), source="article,catalogue26",
      note="S-shaped ReLU (Jin et al. 2016) with fixed, documented parameters t_l=-1, a_l=0.1, t_r=1, a_r=0.5 "
-          "(learned in the paper). At a threshold f' is the outer slope.")
+          "(learned in the paper); z_+ = max(0, z), z_- = min(0, z). At a threshold f' is the outer slope.")
 
 _add("apl", "APL", "relu",
      lambda x, a, b: np.maximum(x, 0.0) + a * np.maximum(b - x, 0.0),
@@ -706,15 +706,14 @@ _add("identity", "Identity", "other", lambda x: x * 1.0, _ones,
      ends=_LIN_ENDS, dends=(1.0, 1.0), aliases=("linear",), source="catalogue26,torch")
 
 _add("soft_exponential", "Soft Exponential", "other", _soft_exp, _soft_exp_d,
-     r"$-\frac{\ln(1-\alpha(x+\alpha))}{\alpha}$ if $\alpha<0$; $x$ if $\alpha=0$; "
-     r"$\frac{e^{\alpha x}-1}{\alpha}+\alpha$ if $\alpha>0$",
+     r"$\frac{e^{\alpha x}-1}{\alpha}+\alpha$ if $\alpha>0$, $\frac{\ln(1-\alpha(x+\alpha))}{-\alpha}$ if $\alpha<0$",
      _props(_LIN_ENDS, 1.0, _ODD_MONO),
      ends=lambda alpha: (NAN, INF) if alpha < 0 else ((-INF, INF) if alpha == 0 else (alpha - 1 / alpha, INF)),
      dends=lambda alpha: (NAN, 0.0) if alpha < 0 else ((1.0, 1.0) if alpha == 0 else (0.0, INF)),
      kinks=_soft_exp_domain,
      params=(Param("alpha", 0.0, low=-1.0, high=1.0, doc="-1: log-like, 0: identity, 1: exp-like"),),
      aliases=("soft_exp",), source="catalogue26",
-     note="Godfrey and Gashler (2015); alpha = 0 is exactly the identity. For alpha < 0, f is defined only for "
+     note="Godfrey and Gashler (2015); alpha = 0 (the limit of both formulas) is exactly the identity. For alpha < 0, f is defined only for "
           "x > (alpha^2-1)/(-alpha) (f = -inf at that end, NaN below); for alpha > 0 it overflows to +inf "
           "where e^(alpha x)/alpha exceeds the float range.")
 
