@@ -17,8 +17,11 @@ from actviz.errors import UserError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
+    from actviz.warp import WarpResult
+
 __all__ = ["activation", "catalogue", "curves", "plot_figure", "save", "select_specs", "Activation",
            "BoundActivation", "Curve"]
+__all__ += ["warp_result", "warp_figure", "save_warp_animation"]
 
 
 def activation(spec: str) -> BoundActivation:
@@ -72,3 +75,51 @@ def save(fig: "Figure", path: str | os.PathLike, *, styles: Sequence[str] = (), 
     from actviz.render.figure import save_figure
 
     save_figure(fig, path, styles=styles, dpi=dpi, transparent=transparent)
+
+
+def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
+                seed: int = 0, points: int = 1000, turns: float = 2.0, scale: float = 3.0, weights: str = "uniform",
+                bias: float = 0.0, grid: bool = False) -> "WarpResult":
+    """A spiral pushed through one layer act(WX + b) of n units and mapped back with W⁺, per activation and n.
+
+    ``activations`` defaults to the article's columns (identity, sigmoid, tanh, relu, elu,
+    tanhshrink: those the catalogue has). The result holds the arrays and ``metrics()``.
+    """
+    from actviz import warp
+
+    specs = warp.default_activations() if activations is None else activations
+    acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
+    return warp.compute(acts, ns, seed=seed, points=points, turns=turns, scale=scale, weights=weights, bias=bias,
+                        grid=grid)
+
+
+def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[float, float] | None = None,
+                dpi: float = 150, title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The grid of warped spirals: one row per n, one column per activation (``limits``: shared or panel)."""
+    from actviz.render import warp as render
+    from actviz.render.figure import rc_context
+    from actviz.warp import LIMITS
+
+    _check_choice(limits, LIMITS, "limits")
+    with rc_context(styles):
+        return render.warp_figure(result, size=size, dpi=dpi, limits=limits, title=title)
+
+
+def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
+                        size: tuple[float, float] | None = None, dpi: float = 80, title: str | None = None,
+                        styles: Sequence[str] = ()) -> None:
+    """Write a looping GIF/WebP of each panel moving from identity (t = 0) to the activation (t = 1) and back."""
+    from actviz.render import warp as render
+    from actviz.render.figure import rc_context
+
+    from actviz.warp import LIMITS, check_frames
+
+    _check_choice(limits, LIMITS, "limits")
+    check_frames(frames)
+    with rc_context(styles):
+        render.write_animation(result, path, frames=frames, size=size, dpi=dpi, limits=limits, title=title)
+
+
+def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
+    if value not in choices:
+        raise UserError(f"unknown {what} {value!r}: use one of {', '.join(choices)}")

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "plot": "actviz.commands.plot:plot",
     "data": "actviz.commands.data:data",
     "render": "actviz.commands.render:render",
+    "warp": "actviz.commands.warp:warp",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

@@ -1,0 +1,139 @@
+"""``actviz warp``: how one layer act(WX) bends a spiral, for several widths n."""
+from __future__ import annotations
+
+import click
+
+from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
+from actviz.errors import UserError
+from actviz.tables import FORMATS as TABLE_FORMATS
+from actviz.warp import LIMITS, MAX_POINTS, WEIGHTS
+
+ANIMATION_EXTS = (".gif", ".webp")
+
+
+def parse_ns(text: str) -> list[int]:
+    """``2,5,30`` -> [2, 5, 30]; each item a whole number (range checked by the core)."""
+    items = [t.strip() for t in text.split(",")]
+    if not any(items):
+        raise UserError("--n needs at least one width, e.g. --n 2,5,30")
+    out = []
+    for t in items:
+        if not t.lstrip("+-").isdigit():
+            raise UserError(f"--n values must be whole numbers of hidden units, got {t!r}")
+        out.append(int(t))
+    return out
+
+
+def metrics_table(records: list[dict]) -> str:
+    """Metrics for people: aligned columns, the collapsed fraction as a percentage."""
+    rows = [("ACTIVATION", "N", "ERROR", "AFFINE ERROR", "COLLAPSED")]
+    rows += [(m["activation"], str(m["n"]), f"{m['error']:.4f}", f"{m['affine_error']:.4f}",
+              f"{100 * m['collapsed']:.1f}%") for m in records]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     for r in rows) + "\n"
+
+
+@click.command()
+@click.argument("activations", nargs=-1, metavar="[ACT]...")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="Figure (.png, .svg, .pdf, .pgf, .eps) or animation (.gif, .webp). May be left out with --metrics.")
+@click.option("--n", "ns", default="2,5,30", show_default=True, metavar="N1,N2,...",
+              help="Hidden units per row. n = 1 is allowed: W⁺ then maps everything onto a line.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed; row n uses the weights drawn from (seed, n).")
+@click.option("--points", type=int, default=1000, show_default=True, help=f"Points along the spiral (2 to {MAX_POINTS}).")
+@click.option("--turns", type=float, default=2.0, show_default=True, help="Turns of the spiral.")
+@click.option("--scale", type=float, default=3.0, show_default=True,
+              help="Radius of the spiral: the input scale. Larger inputs saturate S-shaped functions more.")
+@click.option("--weights", type=click.Choice(WEIGHTS), default="uniform", show_default=True,
+              help="W's entries: uniform in [-1, 1]; normal with the same variance (1/3); orthogonal (orthonormal columns).")
+@click.option("--bias", type=float, default=0.0, show_default=True, metavar="B",
+              help="Add a bias b uniform in [-B, B]: H = act(WX + b), mapped back as X' = W⁺(H - b).")
+@click.option("--grid", is_flag=True, help="Also push the lines of a regular grid through the layer (drawn faintly).")
+@click.option("--limits", type=click.Choice(LIMITS), default="shared", show_default=True,
+              help="shared: every panel shows the input's frame (sizes compare); panel: each fits its own content.")
+@click.option("--animate", is_flag=True,
+              help="Animate from identity to the activation and back (implied by a .gif or .webp output).")
+@click.option("--frames", type=int, default=40, show_default=True, help="Frames of the animation loop.")
+@click.option("--title", default=None, help="Figure title.")
+@click.option("--metrics", is_flag=True,
+              help="Print, per activation and n: the round-trip error ||X'-X||/||X||, the error left after the best "
+                   "affine map back, and the fraction of points collapsed onto a far part of the spiral.")
+@click.option("--metrics-format", type=click.Choice(("table", *TABLE_FORMATS)), default=None,
+              help="table (default, for people), csv, tsv or json (for scripts); implies --metrics.")
+@figure_options
+@define_option
+def warp(activations, output, ns, seed, points, turns, scale, weights, bias, grid, limits, animate, frames, title,
+         metrics, metrics_format, styles, size, dpi, transparent) -> None:
+    """Push a spiral through one layer H = act(WX) and back, X' = W⁺H.
+
+    One column per ACT (default: identity sigmoid tanh relu elu tanhshrink), one row
+    per n hidden units; each row uses one random n x 2 matrix W for every column. Points
+    the activation leaves alone stay where they were, so each panel shows what the
+    activation did. The spiral is coloured from its centre (dark) to its outer end (light).
+
+    With --metrics the numbers go to stdout (a table, or --metrics-format csv/json);
+    without -o only the numbers are produced.
+
+    \b
+    Examples:
+      actviz warp -o warp.png
+      actviz warp relu elu tanh --n 2,5,30,100 --grid -o relu.png
+      actviz warp --animate -o warp.gif
+      actviz warp relu --n 2,5,30 --metrics-format csv
+    """
+    from pathlib import Path
+
+    from actviz import api
+    from actviz.activations import parse_spec
+    from actviz.limits import check_animation
+    from actviz.render.figure import FORMATS
+    from actviz.render.warp import default_size
+    from actviz.tables import format_table
+    from actviz import warp as core
+
+    metrics = metrics or metrics_format is not None
+    if output is None and not metrics:
+        raise UserError("nothing to do: give -o FILE for a figure or animation, or --metrics for the numbers")
+    acts = [parse_spec(s) for s in activations] if activations else [parse_spec(s) for s in core.default_activations()]
+    for a in acts:
+        a.require_kind(("elementwise",), "warp")
+    widths = parse_ns(ns)
+    core.check_inputs(widths, points, turns, scale, weights, bias)
+    figsize = None
+    if output is not None:
+        suffix = Path(output).suffix.lower()
+        animate = animate or suffix in ANIMATION_EXTS
+        if animate and suffix not in ANIMATION_EXTS:
+            raise UserError(f"--animate writes a .gif or .webp file, not {Path(output).name!r}")
+        if animate:
+            core.check_frames(frames)
+        check_output(output, ANIMATION_EXTS if animate else FORMATS)
+        default = default_size(len(acts), len(widths), noted=limits == "panel")
+        figsize = parse_size(size, default, ratio=default[1] / default[0]) if size else None
+        dpi = dpi or (80 if animate else 150)
+        w, h = figsize or default_size(len(acts), len(widths), noted=True)
+        check_pixels((w, h), dpi)
+        if animate:
+            check_animation(frames, round(w * dpi), round(h * dpi))
+    elif animate:
+        raise UserError("--animate needs -o FILE.gif or FILE.webp")
+
+    result = api.warp_result(acts, widths, seed=seed, points=points, turns=turns, scale=scale, weights=weights,
+                             bias=bias, grid=grid)
+    if output is not None and animate:
+        api.save_warp_animation(result, output, frames=frames, limits=limits, size=figsize, dpi=dpi, title=title,
+                                styles=styles)
+    elif output is not None:
+        fig = api.warp_figure(result, limits=limits, size=figsize, dpi=dpi, title=title, styles=styles)
+        api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    if metrics:
+        records = result.metrics()
+        fmt = metrics_format or "table"
+        if fmt == "table":
+            click.echo(metrics_table(records), nl=False)
+        else:
+            columns = ["activation", "n", "seed", "error", "affine_error", "collapsed"]
+            rows = [[m["activation"], m["n"], seed, m["error"], m["affine_error"], m["collapsed"]] for m in records]
+            click.echo(format_table(columns, rows, fmt), nl=False)
