@@ -2,7 +2,7 @@
 
 A command wraps its frame loop in :func:`track`. Run from a terminal it shows a
 click progress bar on stderr; inside ``actviz render`` the batch renderer installs a
-reporter and draws one bar for all figures; otherwise (a pipe, a test) it is silent.
+reporter and draws one bar for all figures; otherwise (a pipe, a test, ``-q``) it is silent.
 """
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:
             done += 1
             report(done, total)
         return
+    from actviz import settings
+
     stream = sys.stderr
-    if not (hasattr(stream, "isatty") and stream.isatty()):
+    if settings.quiet() or not (hasattr(stream, "isatty") and stream.isatty()):
         yield from items
         return
     import click

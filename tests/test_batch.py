@@ -277,6 +277,13 @@ def test_the_pool_reports_failures_per_entry(actviz, tmp_path):
     assert outputs(tmp_path) == {"sig.png", "relu.svg"}
 
 
+def test_quiet_prints_errors_only(actviz, tmp_path):
+    spec = write_spec(tmp_path, TWO)
+    r = actviz("-q", "render", spec, "-j", "1")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert outputs(tmp_path) == {"sig.png", "relu.svg"}
+
+
 def test_the_start_method_is_explicit():
     assert batch.start_method() in ("forkserver", "spawn")
 

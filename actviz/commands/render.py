@@ -27,7 +27,7 @@ def render(spec, jobs, force, dry_run) -> None:
       actviz render figures.toml -j 2
       actviz render figures.toml --dry-run
     """
-    from actviz import batch
+    from actviz import batch, settings
     from actviz.errors import RunFailure
 
     loaded = batch.load_spec(spec)
@@ -37,10 +37,11 @@ def render(spec, jobs, force, dry_run) -> None:
             click.echo(f"stale: {entry.output} ({reason})")
         click.echo(f"stale {len(work.stale)}, up to date {len(work.fresh)}")
         return
-    with _Progress() as show:
+    with _Progress(bar=not settings.quiet()) as show:
         summary = batch.run(loaded, jobs=jobs or batch.default_jobs(), force=force, on_event=show,
                             global_args=_global_args(click.get_current_context()))
-    click.echo(summary.line())
+    if not settings.quiet():
+        click.echo(summary.line())
     if summary.failed:
         names = ", ".join(o.output for o in summary.failed)
         raise RunFailure(f"{len(summary.failed)} of {len(summary.failed) + len(summary.rendered)} figures failed: {names}")
@@ -67,8 +68,8 @@ def _global_args(ctx: click.Context) -> list[str]:
 class _Progress:
     """Per-figure bar (with the frames of animations in progress) on a terminal; failures as lines."""
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
+    def __init__(self, bar: bool = True) -> None:
+        self.tty = bar and sys.stderr.isatty()
         self.bar = None
         self.frames: dict[str, tuple[int, int]] = {}
         self.total = 0
