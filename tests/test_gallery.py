@@ -1,0 +1,441 @@
+"""The committed gallery: complete, as rendered, within its size budget, reproducible to the byte,
+and an index page that loads in a real headless browser."""
+from __future__ import annotations
+
+import fcntl
+import html
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from actviz import batch, gallery
+from actviz.cli import COMMANDS
+
+ROOT = Path(__file__).resolve().parent.parent
+GALLERY = ROOT / "gallery"
+SPEC_PATH = GALLERY / "gallery.toml"
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def spec() -> batch.Spec:
+    return batch.load_spec(SPEC_PATH)
+
+
+def args_of(spec: batch.Spec, command: str) -> list[list[str]]:
+    return [list(e.args) for e in spec.entries if e.command == command]
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_every_entry_parses_as_on_the_command_line(spec):
+    batch.check_arguments(spec, spec.entries)
+
+
+ARTICLE_FAMILIES = [
+    ["sigmoid", "tanh", "arctan", "softsign", "isru"],
+    ["relu", "relu6", "leaky_relu", "prelu", "rrelu"],
+    ["softplus", "elu", "selu"],
+    ["swish", "tanhshrink", "bent_identity"],
+]
+
+
+@pytest.mark.parametrize("family", ARTICLE_FAMILIES, ids=lambda f: f[0])
+def test_the_article_function_figures_are_there(spec, family):
+    """Each of the article's four function figures is one plot of exactly its functions."""
+    names = [[a.split(":")[0] for a in args if not a.startswith("-") and not _is_number(a)]
+             for args in args_of(spec, "plot")]
+    assert family in names
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[-+]?\d+(\.\d*)?", text) is not None
+
+
+def test_the_catalogue_sheet_is_there(spec):
+    assert any("--all" in args for args in args_of(spec, "plot"))
+
+
+def outputs_of(spec: batch.Spec, command: str) -> set[str]:
+    return {e.output for e in spec.entries if e.command == command}
+
+
+@pytest.mark.skipif("warp" not in COMMANDS, reason="the warp command is not there yet")
+def test_the_warp_figures_are_there(spec):
+    warps = [e for e in spec.entries if e.command == "warp"]
+    assert any(e.output.endswith(".png") and "2,5,30" in " ".join(e.args) for e in warps)
+    assert any(e.output.endswith(".gif") for e in warps)
+
+
+@pytest.mark.skipif("train" not in COMMANDS, reason="the train command is not there yet")
+def test_the_training_animations_are_there(spec):
+    gifs = [" ".join(e.args) for e in spec.entries if e.command == "train" and e.output.endswith(".gif")]
+    assert len(gifs) >= 4
+    assert any("relu" in a and "4" in a for a in gifs) and any("sigmoid" in a and "4" in a for a in gifs)
+    assert any("circles" in a for a in gifs) and any("spiral" in a for a in gifs)
+
+
+@pytest.mark.skipif("boundary" not in COMMANDS, reason="the boundary command is not there yet")
+def test_the_decision_boundaries_are_there(spec):
+    assert outputs_of(spec, "boundary")
+
+
+# --------------------------------------------------------------------------- as committed
+
+
+def test_every_figure_is_committed_as_rendered(spec):
+    """Each output exists and has the bytes the manifest says were rendered (not edited since)."""
+    records = batch.read_manifest(spec.manifest_path)
+    for entry in spec.entries:
+        path = GALLERY / entry.output
+        assert path.is_file(), f"{entry.output} is missing: run make gallery"
+        assert records.get(entry.output, {}).get("sha256") == batch.file_digest(path), entry.output
+
+
+def test_the_indexes_are_generated_from_the_spec(spec):
+    expected = gallery.indexes(spec)
+    assert set(expected) == {"README.md", "index.html"}
+    for name, text in expected.items():
+        assert (GALLERY / name).read_text(encoding="utf-8") == text, f"{name} is out of date: run make gallery"
+
+
+def test_the_index_shows_every_figure_with_its_command(spec):
+    page = (GALLERY / "index.html").read_text(encoding="utf-8")
+    readme = (GALLERY / "README.md").read_text(encoding="utf-8")
+    for entry in spec.entries:
+        line = entry.command_line()
+        assert f'src="{entry.output}"' in page and f"({entry.output})" in readme
+        assert html.escape(line) in page and f"\n{line}\n" in readme
+        for formula in entry.formula:
+            assert html.escape(formula) in page
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", page), "the page must be self-contained"
+    assert "<link" not in page and "@import" not in page
+
+
+def test_the_gallery_fits_its_size_budget():
+    files = [p for p in GALLERY.rglob("*") if p.is_file()]
+    for gif in (p for p in files if p.suffix == ".gif"):
+        assert gif.stat().st_size <= 2 * MB, f"{gif.name} is {gif.stat().st_size / MB:.2f} MB (limit 2 MB)"
+    total = sum(p.stat().st_size for p in files)
+    assert total <= 25 * MB, f"the gallery is {total / MB:.1f} MB (limit 25 MB)"
+
+
+def test_the_readme_opens_with_the_two_commands_and_gallery_images():
+    first_screen = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:40])
+    assert "make gallery" in first_screen and "make test" in first_screen
+    images = re.findall(r"!\[[^\]]*\]\((gallery/[^)]+)\)|<img [^>]*src=\"(gallery/[^\"]+)\"", first_screen)
+    paths = [a or b for a, b in images]
+    assert len(paths) >= 3
+    for p in paths:
+        assert (ROOT / p).is_file(), p
+
+
+def test_the_readme_documents_the_spec_format():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Batch rendering", 1)[1]
+    example = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    import tomllib
+
+    data = tomllib.loads(example)
+    parsed = batch.parse_spec(data, Path("example.toml"))
+    assert parsed.entries
+
+
+# --------------------------------------------------------------------------- reproducible to the byte
+
+GIF_SCRIPT = """
+import sys
+import numpy as np
+from actviz.render.animation import AnimationWriter
+from actviz.render.figure import new_figure, rc_context
+
+with rc_context():
+    fig = new_figure(2.4, 1.8, dpi=60)
+    ax = fig.add_subplot()
+    x = np.linspace(-3, 3, 200)
+    (line,) = ax.plot(x, np.tanh(x))
+    ax.set_title("tanh(kx)")
+    frames = []
+    for k in (0.5, 1.0, 2.0, 4.0):
+        line.set_ydata(np.tanh(k * x))
+        fig.canvas.draw()
+        frames.append(np.asarray(fig.canvas.buffer_rgba()).copy())
+writer = AnimationWriter(sys.argv[1], palette_samples=[frames[0], frames[-1]], duration_ms=100)
+for frame in frames:
+    writer.add(frame)
+writer.close()
+"""
+
+REPRO_SPEC = """
+[[figure]]
+title = "png"
+command = "plot"
+args = ["sigmoid", "relu", "--size", "4x2.5", "--dpi", "72", "--title", "f and f'"]
+output = "f.png"
+
+[[figure]]
+title = "svg"
+command = "plot"
+args = ["tanh", "elu:alpha=0.5", "--size", "4x2.5"]
+output = "f.svg"
+
+[[figure]]
+title = "pdf"
+command = "plot"
+args = ["softsign", "swish", "--size", "4x2.5"]
+output = "f.pdf"
+"""
+
+REPRO_WARP = """
+[[figure]]
+title = "gif"
+command = "warp"
+args = ["tanh", "--n", "5", "--points", "200", "--frames", "4", "--size", "3x3", "--dpi", "40"]
+output = "warp.gif"
+"""
+
+
+def render_fresh(folder: Path, hash_seed: str) -> dict[str, bytes]:
+    """Render the little spec and the GIF script in fresh Python processes; return the files' bytes."""
+    folder.mkdir()
+    spec = folder / "spec.toml"
+    spec.write_text(REPRO_SPEC + (REPRO_WARP if "warp" in COMMANDS else ""))
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+    r = subprocess.run([sys.executable, "-m", "actviz", "render", str(spec), "-j", "2"], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-c", GIF_SCRIPT, str(folder / "frames.gif")], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".png", ".svg", ".pdf", ".gif")}
+
+
+@pytest.fixture(scope="module")
+def two_renderings(tmp_path_factory):
+    base = tmp_path_factory.mktemp("repro")
+    return render_fresh(base / "a", "1"), render_fresh(base / "b", "2")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf", ".gif"])
+def test_two_fresh_processes_give_the_same_bytes(two_renderings, suffix):
+    first, second = two_renderings
+    names = sorted(n for n in first if n.endswith(suffix))
+    assert names
+    for name in names:
+        assert first[name] == second[name], f"{name} differs between two fresh renderings"
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    chunks, pos = [], 8
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        chunks.append(data[pos + 4:pos + 8])
+        pos += 12 + length
+    return chunks
+
+
+@pytest.mark.slow
+def test_no_dates_ids_or_versions_in_the_files(two_renderings):
+    import matplotlib
+    import PIL
+
+    from actviz import __version__
+
+    files, _ = two_renderings
+    versions = [matplotlib.__version__.encode(), PIL.__version__.encode(), f"actviz {__version__}".encode()]
+    for name, data in files.items():
+        lowered = data.lower()
+        for text in (b"matplotlib v", b"matplotlib.org", b"pillow", *versions):
+            assert text not in lowered, f"{name} mentions {text!r}"
+        assert not re.search(rb"20\d\d-\d\d-\d\d|D:20\d\d", data), f"{name} holds a date"
+    assert set(png_chunks(files["f.png"])) <= {b"IHDR", b"pHYs", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"PLTE", b"tRNS"}
+    assert b"/CreationDate" not in files["f.pdf"] and b"/Producer" not in files["f.pdf"]
+    assert b"<dc:date>" not in files["f.svg"]
+    from PIL import Image
+    import io
+
+    for name in (n for n in files if n.endswith(".gif")):
+        with Image.open(io.BytesIO(files[name])) as im:
+            assert "comment" not in im.info and im.n_frames == 4
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over --remote-debugging-pipe (fds 3 and 4)."""
+
+    def __init__(self, executable: str, profile: Path, log: Path):
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+
+        def wire_fds():  # runs in the child: the browser reads commands on fd 3, answers on fd 4
+            high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-extensions", "--hide-scrollbars", "--mute-audio", f"--user-data-dir={profile}",
+                 "--remote-debugging-pipe", "--window-size=1280,2000", "about:blank"]
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen([executable, *flags], stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=self._log, close_fds=False, preexec_fn=wire_fds)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no answer from chromium")
+            ready, _, _ = select.select([self._from_child], [], [], left)
+            if ready:
+                chunk = os.read(self._from_child, 1 << 16)
+                if not chunk:
+                    raise RuntimeError("chromium closed the pipe")
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 60) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        for event in self.events:
+            if event.get("method") == method:
+                return event
+        while True:
+            event = self._read_message(deadline)
+            self.events.append(event)
+            if event.get("method") == method:
+                return event
+
+    def drain(self, seconds: float) -> None:
+        """Collect the events of the next ``seconds``."""
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                self.events.append(self._read_message(deadline))
+        except TimeoutError:
+            pass
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", timeout=10)
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_child)
+        os.close(self._from_child)
+        self._log.close()
+
+
+LOAD_ALL_IMAGES = """
+(async () => {
+  const images = Array.from(document.images);
+  images.forEach((img) => { img.loading = "eager"; });
+  const settle = (img) => new Promise((resolve) => {
+    if (img.complete && img.naturalWidth > 0) { resolve(); return; }
+    img.addEventListener("load", resolve, { once: true });
+    img.addEventListener("error", resolve, { once: true });
+  });
+  const timeout = new Promise((resolve) => setTimeout(resolve, 30000));
+  await Promise.race([Promise.all(images.map(settle)), timeout]);
+  return images.map((img) => [img.getAttribute("src"), img.naturalWidth, img.naturalHeight]);
+})()
+"""
+
+
+def console_errors(events: list[dict]) -> list[str]:
+    errors = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            errors.append(json.dumps(params.get("exceptionDetails", {}))[:300])
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            errors.append(json.dumps(params.get("args", []))[:300])
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            errors.append(params["entry"].get("text", "")[:300])
+    return errors
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_index_page_loads_in_a_headless_browser(spec, tmp_path):
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium): index.html not opened in a browser")
+    browser = DevTools(executable, tmp_path / "profile", tmp_path / "chromium.log")
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Runtime", "Log", "Page", "Network"):
+            browser.send(f"{domain}.enable", session=session)
+        url = (GALLERY / "index.html").as_uri()
+        browser.send("Page.navigate", {"url": url}, session=session)
+        browser.wait_for("Page.loadEventFired")
+        result = browser.send("Runtime.evaluate", {"expression": LOAD_ALL_IMAGES, "awaitPromise": True,
+                                                   "returnByValue": True}, session=session)
+        images = result["result"]["value"]
+        # the copy button must work (or fall back) without an error
+        browser.send("Runtime.evaluate", {"expression": "document.querySelector('button.copy').click()"},
+                     session=session)
+        browser.drain(0.5)
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+    finally:
+        browser.close()
+    expected = [e.output for e in spec.entries if gallery.is_image(e)]
+    assert [src for src, _, _ in images] == expected
+    broken = [src for src, width, height in images if not (width > 0 and height > 0)]
+    assert broken == [], f"images that did not load: {broken}"
+    for src, width, height in images:
+        size = gallery.image_size(GALLERY / src)
+        if size:
+            assert (width, height) == size, src
+    assert console_errors(browser.events) == []
+    requests = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
+    assert requests and all(u.startswith(("file://", "data:")) for u in requests), requests
+    import base64
+
+    assert base64.b64decode(shot["data"])[:8] == b"\x89PNG\r\n\x1a\n"
