@@ -83,6 +83,12 @@ class Properties:
         }
 
 
+def format_value(v: float) -> str:
+    """Short text for a parameter value that still reads back as exactly the same float."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(float(v))
+
+
 def _json_number(v: float) -> float | str:
     return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
 
@@ -165,7 +171,7 @@ class BoundActivation:
         changed = self.changed
         if not changed:
             return self.act.name
-        return self.act.name + ":" + ",".join(f"{k}={v:g}" for k, v in changed.items())
+        return self.act.name + ":" + ",".join(f"{k}={format_value(v)}" for k, v in changed.items())
 
     @property
     def label(self) -> str:
@@ -173,7 +179,7 @@ class BoundActivation:
         changed = self.changed
         if not changed:
             return self.act.title
-        return self.act.title + " (" + ", ".join(f"{k}={v:g}" for k, v in changed.items()) + ")"
+        return self.act.title + " (" + ", ".join(f"{k}={format_value(v)}" for k, v in changed.items()) + ")"
 
     @property
     def latex(self) -> str:
