@@ -158,7 +158,11 @@ def parse_spec(data: dict[str, Any], path: Path) -> Spec:
         for name in (index.readme, index.html):
             if name is not None and name.casefold() in seen:
                 raise UserError(f"{where}: [index]: {name!r} is also the output of figure {seen[name.casefold()]}")
-    return Spec(path=path, entries=tuple(entries), index=index)
+    spec = Spec(path=path, entries=tuple(entries), index=index)
+    manifest = spec.manifest_path.name.casefold()
+    if manifest in seen:
+        raise UserError(f"{where}: figure {seen[manifest]}: key 'output': {spec.manifest_path.name!r} is the manifest")
+    return spec
 
 
 def _unknown_keys(table: dict, known: Iterable[str], where: str, what: str) -> None:
@@ -295,11 +299,10 @@ def entry_key(entry: Entry, env: dict[str, str]) -> str:
 
 
 def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes; None when it cannot be read (it is then rendered again)."""
     try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
-                else hashlib.sha256(f.read()).hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
         return None
 
 
