@@ -344,6 +344,12 @@ def test_cli_bad_input_exits_2_in_one_line_without_a_file(actviz, tmp_path, monk
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_choices_are_the_cores():
+    from actviz.commands import warp as command
+
+    assert command.WEIGHTS == warp.WEIGHTS and command.LIMITS == warp.LIMITS
+
+
 def test_cli_needs_something_to_do(actviz):
     r = actviz("warp", "relu")
     assert r.exit_code == 2 and "nothing to do" in r.stderr

@@ -6,8 +6,11 @@ import click
 from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
 from actviz.errors import UserError
 from actviz.tables import FORMATS as TABLE_FORMATS
-from actviz.warp import LIMITS, MAX_POINTS, WEIGHTS
 
+# The choices of actviz.warp (WEIGHTS, LIMITS), spelled out so that `actviz --help` need not
+# import numpy; tests/test_warp.py checks that they agree.
+WEIGHTS = ("uniform", "normal", "orthogonal")
+LIMITS = ("shared", "panel")
 ANIMATION_EXTS = (".gif", ".webp")
 
 
@@ -42,7 +45,7 @@ def metrics_table(records: list[dict]) -> str:
               help="Hidden units per row. n = 1 is allowed: W⁺ then maps everything onto a line.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Random seed; row n uses the weights drawn from (seed, n).")
-@click.option("--points", type=int, default=1000, show_default=True, help=f"Points along the spiral (2 to {MAX_POINTS}).")
+@click.option("--points", type=int, default=1000, show_default=True, help="Points along the spiral.")
 @click.option("--turns", type=float, default=2.0, show_default=True, help="Turns of the spiral.")
 @click.option("--scale", type=float, default=3.0, show_default=True,
               help="Radius of the spiral: the input scale. Larger inputs saturate S-shaped functions more.")
