@@ -36,8 +36,15 @@ CMAP = "viridis"
 PANEL_INCHES = 1.55
 PAD = 1.08
 _NB = "\u00a0"  # formulas are kept on one line when a title wraps
-STATIC_TITLE = "One layer and back: " + _NB.join("X\u2032 = W\u207a act(W X),".split()) + " n hidden units"
-ANIMATED_TITLE = "From identity to act: " + _NB.join("X\u2032 = W\u207a((1 \u2212 t) W X + t act(W X))".split())
+
+
+def _unbroken(*phrases: str) -> str:
+    """Phrases that a wrapped title may separate but never cut."""
+    return " ".join(_NB.join(p.split()) for p in phrases)
+
+
+STATIC_TITLE = _unbroken("One layer and back:", "X\u2032 = W\u207a act(W X),", "n hidden units")
+ANIMATED_TITLE = _unbroken("From identity to act:", "X\u2032 = W\u207a((1 \u2212 t) W X + t act(W X))")
 
 
 def default_size(cols: int, rows: int, noted: bool = False) -> tuple[float, float]:
@@ -165,9 +172,10 @@ def _describe(result: WarpResult) -> list[str]:
     dist = {"uniform": "uniform in [-1, 1]", "normal": "normal, variance 1/3",
             "orthogonal": "orthonormal columns"}[result.weights]
     bias = f"bias uniform in [\u2212{result.bias:g}, {result.bias:g}]" if result.bias > 0 else "no bias"
+    line = ["n = 1: W\u207a maps the plane onto a line"] if 1 in result.ns else []
     return [f"seed {result.seed}", f"W {dist}, {bias}",
             f"spiral of {len(result.X)} points, {result.turns:g} turns, radius {result.scale:g}",
-            "colour: centre (dark) \u2192 outer end (light)"]
+            *line, "colour: centre (dark) \u2192 outer end (light)"]
 
 
 def _wrap_phrases(phrases: Sequence[str], width_in: float, points: float, sep: str = " \u00b7 ") -> str:
