@@ -33,11 +33,32 @@ def rgb_of(frame) -> np.ndarray:
     return arr[..., :3]
 
 
-def build_palette(samples: Sequence, colors: int = 256) -> Image.Image:
-    """One palette for a whole animation, from a few representative frames stacked together."""
-    stack = np.concatenate([np.ascontiguousarray(rgb_of(s)) for s in samples], axis=0)
-    return Image.fromarray(stack, "RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
-                                                 dither=Image.Dither.NONE)
+def build_palette(samples: Sequence, colors: int = 256, exact: int = 48) -> Image.Image:
+    """One palette for a whole animation, from a few representative frames.
+
+    Flat colours (backgrounds, axes, text, class colours) must come out exactly, so
+    the ``exact`` most frequent colours of the samples are kept as they are; the
+    rest of the palette is a median cut of the remaining pixels (antialiasing).
+    When the samples hold no more than ``colors`` colours, the palette is exact.
+    """
+    stack = np.concatenate([np.ascontiguousarray(rgb_of(s)).reshape(-1, 3) for s in samples], axis=0)
+    packed = (stack[:, 0].astype(np.uint32) << 16) | (stack[:, 1].astype(np.uint32) << 8) | stack[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    if len(values) <= colors:
+        chosen = values[order]
+    else:
+        keep = values[order[:exact]]
+        rest = stack[~np.isin(packed, keep)]
+        cut = Image.fromarray(rest.reshape(1, -1, 3), "RGB").quantize(
+            colors=colors - exact, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        cut_rgb = np.array(cut.getpalette()[: 3 * (colors - exact)], dtype=np.uint32).reshape(-1, 3)
+        cut_packed = (cut_rgb[:, 0] << 16) | (cut_rgb[:, 1] << 8) | cut_rgb[:, 2]
+        chosen = np.concatenate([keep, cut_packed[~np.isin(cut_packed, keep)]])
+    rgb = np.stack([(chosen >> 16) & 255, (chosen >> 8) & 255, chosen & 255], axis=1).astype(np.uint8)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(rgb.ravel().tolist())
+    return palette
 
 
 class AnimationWriter:
