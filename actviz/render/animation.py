@@ -27,12 +27,6 @@ def animation_format(path: str | os.PathLike) -> str:
     return suffix.lstrip(".")
 
 
-def rgb_of(frame) -> np.ndarray:
-    """An H x W x 3 uint8 view of an RGBA buffer (e.g. ``canvas.buffer_rgba()``)."""
-    arr = np.asarray(frame)
-    return arr[..., :3]
-
-
 def build_palette(samples: Sequence, colors: int = 256, exact: int = 48) -> Image.Image:
     """One palette for a whole animation, from a few representative frames.
 
@@ -41,24 +35,69 @@ def build_palette(samples: Sequence, colors: int = 256, exact: int = 48) -> Imag
     rest of the palette is a median cut of the remaining pixels (antialiasing).
     When the samples hold no more than ``colors`` colours, the palette is exact.
     """
-    stack = np.concatenate([np.ascontiguousarray(rgb_of(s)).reshape(-1, 3) for s in samples], axis=0)
-    packed = (stack[:, 0].astype(np.uint32) << 16) | (stack[:, 1].astype(np.uint32) << 8) | stack[:, 2]
+    packed = np.concatenate([_pack(s).ravel() for s in samples])
     values, counts = np.unique(packed, return_counts=True)
     order = np.argsort(-counts, kind="stable")
     if len(values) <= colors:
         chosen = values[order]
     else:
         keep = values[order[:exact]]
-        rest = stack[~np.isin(packed, keep)]
+        rest = _unpack(packed[~np.isin(packed, keep)]).astype(np.uint8)
         cut = Image.fromarray(rest.reshape(1, -1, 3), "RGB").quantize(
             colors=colors - exact, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        cut_rgb = np.array(cut.getpalette()[: 3 * (colors - exact)], dtype=np.uint32).reshape(-1, 3)
-        cut_packed = (cut_rgb[:, 0] << 16) | (cut_rgb[:, 1] << 8) | cut_rgb[:, 2]
+        cut_packed = _pack(np.array(cut.getpalette()[: 3 * (colors - exact)], dtype=np.uint8).reshape(-1, 3))
         chosen = np.concatenate([keep, cut_packed[~np.isin(cut_packed, keep)]])
-    rgb = np.stack([(chosen >> 16) & 255, (chosen >> 8) & 255, chosen & 255], axis=1).astype(np.uint8)
+    rgb = _unpack(chosen).astype(np.uint8)
     palette = Image.new("P", (1, 1))
     palette.putpalette(rgb.ravel().tolist())
     return palette
+
+
+def _pack(frame) -> np.ndarray:
+    """RGB(A) uint8 pixels -> one uint32 key per pixel, r | g << 8 | b << 16.
+
+    A contiguous RGBA buffer (as Agg gives) is reinterpreted in place, without copies.
+    """
+    arr = np.asarray(frame)
+    if arr.shape[-1] == 4 and arr.flags.c_contiguous and arr.dtype == np.uint8:
+        return arr.view("<u4")[..., 0] & 0x00FFFFFF
+    rgb = arr[..., :3].astype(np.uint32)
+    return rgb[..., 0] | (rgb[..., 1] << 8) | (rgb[..., 2] << 16)
+
+
+def _unpack(keys: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`_pack`: keys -> N x 3 int32 RGB."""
+    return np.stack([keys & 255, (keys >> 8) & 255, (keys >> 16) & 255], axis=-1).astype(np.int32)
+
+
+class PaletteMapper:
+    """Exact nearest-colour mapping onto a fixed palette, cached per colour across frames.
+
+    Pillow's own ``quantize(palette=...)`` looks colours up in a coarse cache, which
+    maps e.g. pure white onto a nearby grey; this keeps every palette colour exact.
+    A 2^24 table (32 MB) remembers each colour's index once it has been seen, so
+    after the first frames mapping is two array look-ups per frame.
+    """
+
+    def __init__(self, palette: Image.Image):
+        entries = np.array(palette.getpalette(), dtype=np.int32).reshape(-1, 3)
+        self.entries = entries
+        self.table = np.full(1 << 24, -1, dtype=np.int16)
+
+    def indices(self, frame) -> np.ndarray:
+        """H x W palette indices (uint8) for an H x W x 3 (or 4) frame."""
+        keys = _pack(frame)
+        idx = self.table[keys]
+        missing = idx < 0
+        if missing.any():
+            new = np.unique(keys[missing])
+            cols = _unpack(new)
+            for start in range(0, len(new), 4096):
+                chunk = cols[start:start + 4096]
+                dist = ((chunk[:, None, :] - self.entries[None, :, :]) ** 2).sum(axis=2)
+                self.table[new[start:start + 4096]] = dist.argmin(axis=1)
+            idx = self.table[keys]
+        return idx.astype(np.uint8)
 
 
 class AnimationWriter:
@@ -75,16 +114,23 @@ class AnimationWriter:
         self.duration_ms = duration_ms
         self.loop = loop
         self.colors = colors
-        self.palette = build_palette(palette_samples, colors) if palette_samples else None
+        self.palette: Image.Image | None = None
+        self.mapper: PaletteMapper | None = None
+        if palette_samples:
+            self._set_palette(build_palette(palette_samples, colors))
         self.frames: list[Image.Image] = []
 
+    def _set_palette(self, palette: Image.Image) -> None:
+        self.palette = palette
+        self.mapper = PaletteMapper(palette)
+
     def add(self, frame) -> None:
-        """Quantise one RGBA/RGB frame to the palette and keep it (1 byte per pixel)."""
-        rgb = np.ascontiguousarray(rgb_of(frame))
-        if self.palette is None:
-            self.palette = build_palette([rgb], self.colors)
-        image = Image.fromarray(rgb, "RGB")
-        self.frames.append(image.quantize(palette=self.palette, dither=Image.Dither.NONE))
+        """Map one RGBA/RGB frame onto the palette and keep it (1 byte per pixel)."""
+        if self.mapper is None:
+            self._set_palette(build_palette([frame], self.colors))
+        image = Image.fromarray(self.mapper.indices(frame), "P")
+        image.putpalette(self.palette.getpalette())
+        self.frames.append(image)
 
     def close(self) -> None:
         """Write the file (atomically); the writer cannot be used afterwards."""
