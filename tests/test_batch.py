@@ -284,6 +284,27 @@ def test_quiet_prints_errors_only(actviz, tmp_path):
     assert outputs(tmp_path) == {"sig.png", "relu.svg"}
 
 
+def test_the_terminal_bar_shows_figures_and_frames(monkeypatch):
+    import io
+
+    from actviz.commands.render import _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    with _Progress() as show:
+        show("start", 2)
+        show("frame", ("a.gif", 3, 10))
+        show("done", batch.Outcome("b.png", False, "unknown activation 'relu7'"))
+        show("done", batch.Outcome("a.gif", True, sha256="0" * 64))
+    text = term.getvalue()
+    assert "a.gif 3/10" in text and "50%" in text and "100%" in text
+    assert "actviz: b.png: unknown activation 'relu7'" in text
+
+
 def test_the_start_method_is_explicit():
     assert batch.start_method() in ("forkserver", "spawn")
 

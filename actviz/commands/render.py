@@ -105,7 +105,10 @@ class _Progress:
         if self.bar is None:
             self.bar = click.progressbar(length=self.total, label="rendering", file=sys.stderr,
                                          item_show_func=self._status, show_eta=False)
-        self.bar.update(steps)
+        if steps:
+            self.bar.update(steps)
+        else:  # click redraws on update() only when a step was made
+            self.bar.render_progress()
 
     def _line(self, text: str) -> None:
         if self.bar is not None:
