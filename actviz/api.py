@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from actviz.warp import WarpResult
+    from actviz.datasets import Dataset
+    from actviz.net import TrainingRun
 
 __all__ = ["activation", "catalogue", "curves", "plot_figure", "save", "select_specs", "Activation",
            "BoundActivation", "Curve"]
@@ -123,3 +125,97 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
 def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
     if value not in choices:
         raise UserError(f"unknown {what} {value!r}: use one of {', '.join(choices)}")
+
+
+# ---- a tiny network learning: actviz train and actviz boundary ------------------------------
+
+__all__ += ["dataset", "train", "train_animation", "boundary_figure"]
+
+ARTICLE_MODELS = ("sigmoid@4", "softplus@4", "relu@4", "relu@300")
+"""The reference article's decision-boundary figure: Sigmoid 4, Softplus 4, ReLU 4, ReLU 300."""
+
+
+def dataset(name: str = "circles", *, count: int = 400, noise: float = 0.05, seed: int = 0,
+            classes: int = 2) -> "Dataset":
+    """A 2-D toy data set (spiral, circles, moons, xor, blobs) with its class curves, from ``seed``."""
+    from actviz import datasets, net
+
+    return datasets.make(name, count, noise, net.seed_streams(seed)[0], classes)
+
+
+def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] = (4,),
+          data: "str | Dataset" = "circles", count: int = 400, noise: float = 0.05, classes: int = 2, seed: int = 0,
+          steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
+          weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
+          frames: int | None = 48, schedule: str = "log", progress=None) -> "TrainingRun":
+    """Train ``inputs -> hidden (activation) -> softmax`` and return the run with ``frames`` snapshots
+    (None: only the final one).
+
+    ``run.snapshots`` holds (step, loss, accuracy, parameters) at steps spaced by
+    ``schedule``; ``run.curve`` the loss and accuracy of every step. The same
+    arguments and seed give the same numbers. Divergence raises RunFailure.
+    """
+    from actviz import net
+
+    act = activation if isinstance(activation, BoundActivation) else parse_spec(activation)
+    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
+    arch = net.architecture(act, hidden, classes=ds.classes)
+    return net.fit(arch, ds, net.seed_streams(seed)[1], steps=steps or net.DEFAULT_STEPS, lr=lr,
+                   optimizer_name=optimizer,
+                   weight_decay=net.DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay,
+                   init_name=init, batch=batch, frames=frames, schedule=schedule, progress=progress)
+
+
+def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = "logit",
+                    size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
+                    frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0, points: bool = True,
+                    curves: bool = True, grid: bool = True, styles: Sequence[str] = (), progress=None) -> None:
+    """Write a GIF/WebP of the run: ``view`` logit (the article's x', y' plane), input (decision
+    regions) or both side by side; one frame per snapshot, the last held for ``hold_ms``."""
+    from actviz.render import training as render
+    from actviz.render.figure import rc_context
+
+    check_view(view, run.arch.classes)
+    with rc_context(styles):
+        render.write_animation(run, path, view=view, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
+                               hold_ms=hold_ms, loop=loop, points=points, curves=curves, grid=grid,
+                               progress=progress)
+
+
+def check_view(view: str, classes: int) -> None:
+    """The logit plane has two axes, so it needs exactly two classes."""
+    from actviz.render.training import VIEWS
+
+    _check_choice(view, VIEWS, "view")
+    if classes != 2 and view != "input":
+        raise UserError(f"the logit plane needs 2 classes, not {classes}; use --view input")
+
+
+def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
+                    data: "str | Dataset" = "circles", count: int = 400, noise: float = 0.05, classes: int = 2,
+                    seed: int = 0, steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
+                    weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
+                    units: bool = False, points: bool = True, ncols: int | None = None,
+                    size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
+                    styles: Sequence[str] = (), progress=None) -> "Figure":
+    """Train one network per model (``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare
+    activation uses ``hidden``) on the same data and draw their decision boundaries side by side,
+    titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0."""
+    from actviz import net
+    from actviz.render import training as render
+    from actviz.render.figure import rc_context
+
+    parsed = [net.parse_model(m, hidden, "boundary") for m in models]
+    if not parsed:
+        raise UserError("no model given; name at least one, e.g. relu@4")
+    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
+    net.check_settings(steps or net.DEFAULT_STEPS, lr, optimizer, weight_decay or 0.0, init, batch)
+    archs = [net.architecture(act, sizes, classes=ds.classes) for act, sizes in parsed]
+    panels = []
+    for arch in (progress(archs) if progress else archs):
+        run = train(arch.act, hidden=arch.hidden, data=ds, seed=seed, steps=steps, lr=lr, optimizer=optimizer,
+                    weight_decay=weight_decay, init=init, batch=batch, frames=None)
+        panels.append(render.Panel(arch.title, arch, run.final.theta, run.final.accuracy))
+    with rc_context(styles):
+        return render.boundary_figure(panels, ds, units=units, ncols=ncols, size=size, dpi=dpi, title=title,
+                                      points=points)

@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "render": "actviz.commands.render:render",
     "warp": "actviz.commands.warp:warp",
 }
+    "train": "actviz.commands.train:train",
+    "boundary": "actviz.commands.boundary:boundary",
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 
 

@@ -1,0 +1,190 @@
+"""``actviz train``: a tiny network learning, as an animated GIF or WebP."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Callable
+
+import click
+
+from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
+from actviz.errors import UserError
+
+# Spelled out here so that --help never imports numpy; tests check them against the core.
+DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
+OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+INIT_NAMES = ("auto", "he", "xavier")
+SCHEDULE_NAMES = ("log", "linear")
+VIEW_NAMES = ("logit", "input", "both")
+ANIMATION_EXTS = (".gif", ".webp")
+LOG_EXTS = (".csv", ".tsv", ".json")
+
+
+def training_options(fn: Callable) -> Callable:
+    """Data and training options shared by ``train`` and ``boundary``, defined once."""
+    options = [
+        click.option("--hidden", default="4", show_default=True, metavar="H[,H...]",
+                     help="Hidden layer sizes: 4 is one layer of 4 units, 8,8 two layers of 8."),
+        click.option("--data", "data_name", default="circles", show_default=True, metavar="NAME",
+                     help=f"Data set: {', '.join(DATASET_NAMES)}."),
+        click.option("--count", type=int, default=400, show_default=True, help="Number of data points."),
+        click.option("--noise", type=float, default=0.05, show_default=True,
+                     help="Standard deviation of the jitter added to each coordinate (data span about 2.4)."),
+        click.option("--classes", type=int, default=2, show_default=True,
+                     help="Classes (spiral arms or blobs; the other data sets have 2)."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Random seed for the data, the initial weights and the mini-batches."),
+        click.option("--steps", type=int, default=1000, show_default=True, help="Training steps."),
+        click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), default="adam", show_default=True,
+                     help="sgd, momentum (0.9) or adam."),
+        click.option("--lr", type=float, default=None,
+                     help="Learning rate (default: 0.01 for adam, 0.1 for momentum, 1 for sgd)."),
+        click.option("--weight-decay", type=float, default=1e-4, show_default=True,
+                     help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none)."),
+        click.option("--init", "init_name", type=click.Choice(INIT_NAMES), default="auto", show_default=True,
+                     help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise."),
+        click.option("--batch", type=int, default=0, show_default=True,
+                     help="Mini-batch size (0: the full batch every step)."),
+        click.option("--quiet", is_flag=True, help="No progress bar (same as actviz -q)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def training_kwargs(params: dict) -> dict:
+    """The api keyword arguments for the shared training options."""
+    from actviz import net
+
+    return dict(hidden=net.parse_hidden(params["hidden"]), data=params["data_name"], count=params["count"],
+                noise=params["noise"], classes=params["classes"], seed=params["seed"], steps=params["steps"],
+                lr=params["lr"], optimizer=params["optimizer"], weight_decay=params["weight_decay"],
+                init=params["init_name"], batch=params["batch"] or None)
+
+
+def validate_training(kw: dict) -> None:
+    """Check the data and training settings cheaply, before any work is done."""
+    from actviz import datasets, net
+
+    entry = datasets.kind(kw["data"])
+    datasets.check_arguments(entry, kw["count"], kw["noise"], kw["classes"])
+    net.check_settings(kw["steps"], kw["lr"], kw["optimizer"], kw["weight_decay"], kw["init"], kw["batch"])
+
+
+def set_quiet(quiet: bool) -> None:
+    if quiet:
+        from actviz import settings
+
+        settings.set_verbosity(-1)
+
+
+@contextlib.contextmanager
+def step_bar(total: int, label: str):
+    """A terminal progress bar updated by ``update(k)``; None when quiet or not on a terminal."""
+    from actviz import settings
+
+    stream = sys.stderr
+    if settings.quiet() or not (hasattr(stream, "isatty") and stream.isatty()):
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=stream) as bar:
+        yield bar.update
+
+
+def tracker(label: str) -> Callable:
+    """Wrap a sequence in the shared progress reporting (bar, batch reporter, or nothing)."""
+    from actviz.progress import track
+
+    return lambda items: track(items, len(items), label)
+
+
+@click.command()
+@click.argument("activation", default="relu", metavar="[ACT]")
+@click.option("-o", "--output", required=True, type=click.Path(), help="Animation file: .gif or .webp.")
+@training_options
+@click.option("--view", type=click.Choice(VIEW_NAMES), default="logit", show_default=True,
+              help="logit: the output scores (x', y') with the boundary y' = x'; input: decision regions "
+                   "in the input plane; both: side by side.")
+@click.option("--frames", type=int, default=48, show_default=True,
+              help="Frames (snapshots; the first is step 0, the last the final step; at most --steps).")
+@click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), default="log", show_default=True,
+              help="Steps of the frames: log (dense early, where training moves fast) or linear.")
+@click.option("--duration", type=click.IntRange(20, 10_000), default=100, show_default=True, metavar="MS",
+              help="Milliseconds per frame.")
+@click.option("--hold", type=click.IntRange(20, 60_000), default=1500, show_default=True, metavar="MS",
+              help="Milliseconds the last frame stays.")
+@click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Times to play (0: forever).")
+@click.option("--points/--no-points", default=True, show_default=True, help="Draw the data points.")
+@click.option("--curves/--no-curves", default=True, show_default=True,
+              help="Draw the class curves (spiral arms, circle edges, moon arcs).")
+@click.option("--grid/--no-grid", default=True, show_default=True,
+              help="Draw the image of a regular input grid in the logit plane.")
+@click.option("--title", default=None, help="Title (default: e.g. 'ReLU 4 on circles').")
+@click.option("--log", "log_path", default=None, type=click.Path(),
+              help="Also write the training curve (step, loss, accuracy) as .csv, .tsv or .json.")
+@figure_options
+@define_option
+def train(activation, output, view, frames, schedule, duration, hold, loop, points, curves, grid, title, log_path,
+          styles, size, dpi, transparent, **params) -> None:
+    """Train a tiny network and animate it learning.
+
+    The network has 2 inputs, hidden layers of ACT (default relu; any element-wise
+    catalogue function, with parameters) and a softmax output. Each frame plots the data,
+    the class curves and a grid of the input plane at the network's two output scores
+    (x', y'): the line y' = x' is the decision boundary, and training folds the plane
+    until the line passes between the classes. --view input shows the decision regions
+    in the input plane instead; --view both shows the two side by side.
+
+    Frames are taken densely early on (--schedule log), the axis limits are fixed from
+    all of them, and the last frame is held. Training that diverges stops with exit 1
+    and writes nothing.
+
+    \b
+    Examples:
+      actviz train -o relu4.gif
+      actviz train sigmoid --view both -o sigmoid4.gif
+      actviz train tanh --hidden 8,8 --data spiral --steps 3000 -o tanh.webp
+      actviz train relu --log curve.csv -o relu.gif
+    """
+    from actviz import api, net
+    from actviz.activations import parse_spec
+    from actviz.limits import check_animation
+    from actviz.render.training import default_frame_size
+
+    set_quiet(params.pop("quiet"))
+    check_output(output, ANIMATION_EXTS)
+    if log_path is not None:
+        check_output(log_path, LOG_EXTS)
+    if transparent:
+        raise UserError("--transparent is not available for animations (GIF frames share one opaque palette)")
+    kw = training_kwargs(params)
+    act = parse_spec(activation)
+    net.architecture(act, kw["hidden"], classes=kw["classes"])
+    validate_training(kw)
+    net.frame_steps(kw["steps"], frames, schedule)
+    api.check_view(view, kw["classes"])
+    dpi = dpi or 100
+    default = default_frame_size(view)
+    figsize = parse_size(size, default, ratio=default[1] / default[0])
+    check_pixels(figsize, dpi)
+    check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi))
+
+    with step_bar(kw["steps"], "training") as update:
+        run = api.train(act, frames=frames, schedule=schedule, progress=update, **kw)
+    api.train_animation(run, output, view=view, size=figsize, dpi=dpi, title=title, frame_ms=duration,
+                        hold_ms=hold, loop=loop, points=points, curves=curves, grid=grid, styles=styles,
+                        progress=tracker("rendering"))
+    if log_path is not None:
+        write_log(run, log_path)
+
+
+def write_log(run, path: str) -> None:
+    """The training curve (step, loss, accuracy) as CSV, TSV or JSON, by extension."""
+    from pathlib import Path
+
+    from actviz.atomic import write_text
+    from actviz.tables import format_table
+
+    fmt = Path(path).suffix.lower().lstrip(".")
+    write_text(path, format_table(["step", "loss", "accuracy"], run.curve.rows(), fmt))

@@ -1,0 +1,369 @@
+"""Pictures of a tiny network learning: logit-plane frames, decision regions, boundary panels.
+
+The logit view follows the reference article: each data point (and each class
+curve, and a regular grid of the input plane) is drawn at its two output scores
+(x', y'), so the line y' = x' is the decision boundary and training shows the
+plane being folded until the line passes between the classes. The input view
+shows the same network back in the input plane as decision regions.
+
+Renderers evaluate trained networks (:func:`actviz.net.forward`) but never train.
+An animation uses ONE figure: axis limits are fixed from all snapshots up front,
+the static parts are drawn once, and each frame restores that background and draws
+only the moving artists (blitting), then reads the canvas buffer.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import contourpy
+import matplotlib
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from actviz import net
+from actviz.datasets import Dataset
+from actviz.render.figure import new_figure
+
+CLASS_COLORS = ("#2060c0", "#d83030", "#2a9d3a", "#e08a00", "#7b4fb5", "#8c564b", "#d45fa8", "#6b6b6b")
+CLASS_NAMES = ("blue", "red", "green", "orange", "purple", "brown", "pink", "grey")
+VIEWS = ("logit", "input", "both")
+GRID_LINES = 13
+"""Lines of the input grid in each direction."""
+GRID_SAMPLES = 120
+MAX_UNIT_LINES = 16
+"""``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """Colours taken from the active style, so dark styles work too."""
+
+    fg: np.ndarray
+    bg: np.ndarray
+    classes: tuple[np.ndarray, ...]
+
+    @classmethod
+    def from_rc(cls) -> "Look":
+        rc = matplotlib.rcParams
+        return cls(np.array(to_rgb(rc["text.color"])), np.array(to_rgb(rc["axes.facecolor"])),
+                   tuple(np.array(to_rgb(c)) for c in CLASS_COLORS))
+
+    def mix(self, k: float) -> tuple:
+        """Background moved a fraction ``k`` towards the foreground."""
+        return tuple(float(v) for v in self.bg + k * (self.fg - self.bg))
+
+    def tint(self, c: int, k: float) -> tuple:
+        """Class colour ``c`` at strength ``k`` over the background."""
+        return tuple(float(v) for v in self.bg + k * (self.classes[c] - self.bg))
+
+
+# ---- geometry (arrays only) -------------------------------------------------------------
+
+def square_box(points: np.ndarray, pad: float = 0.08) -> tuple[float, float, float, float]:
+    """A square (x0, x1, y0, y1) around ``points`` with ``pad`` of its size on each side."""
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    centre = (lo + hi) / 2
+    half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + pad)
+    return (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+
+
+def data_box(data: Dataset) -> tuple[float, float, float, float]:
+    """The input-plane square shown for a data set (points and curves)."""
+    return square_box(np.concatenate([data.X, *[c for _, c in data.curves]]))
+
+
+def grid_lines(box: Sequence[float], lines: int = GRID_LINES, samples: int = GRID_SAMPLES) -> np.ndarray:
+    """A regular grid over ``box`` as polylines: (2 * lines) x samples x 2."""
+    x0, x1, y0, y1 = box
+    xs, ys = np.linspace(x0, x1, lines), np.linspace(y0, y1, lines)
+    along_x, along_y = np.linspace(x0, x1, samples), np.linspace(y0, y1, samples)
+    verticals = np.stack([np.column_stack([np.full(samples, x), along_y]) for x in xs])
+    horizontals = np.stack([np.column_stack([along_x, np.full(samples, y)]) for y in ys])
+    return np.concatenate([verticals, horizontals])
+
+
+def sample_box(box: Sequence[float], res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Axes ``xs``, ``ys`` of a res x res raster over ``box`` and its points (row-major, y first)."""
+    x0, x1, y0, y1 = box
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def region_rgb(logits: np.ndarray, shape: tuple[int, int], look: Look, levels: int | None = None) -> np.ndarray:
+    """Decision regions: each pixel in its predicted class's colour, stronger where the net is surer.
+
+    ``levels`` quantises the confidence into bands (fewer colours: smaller GIFs).
+    """
+    k = logits.shape[1]
+    p = net.softmax(logits)
+    cls = p.argmax(axis=1)
+    conf = (p.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
+    if levels:
+        conf = np.ceil(conf * levels) / levels
+    strength = 0.10 + 0.32 * np.clip(conf, 0.0, 1.0)
+    colours = np.array(look.classes[:k])
+    rgb = look.bg + (colours[cls] - look.bg) * strength[:, None]
+    return rgb.reshape(*shape, 3)
+
+
+def zero_lines(xs: np.ndarray, ys: np.ndarray, field: np.ndarray) -> list[np.ndarray]:
+    """Polylines where ``field`` (len(ys) x len(xs)) crosses zero (marching squares)."""
+    if not np.isfinite(field).all() or field.min() > 0 or field.max() < 0:
+        return []
+    gen = contourpy.contour_generator(xs, ys, field, line_type=contourpy.LineType.Separate)
+    return [seg for seg in gen.lines(0.0) if len(seg) > 1]
+
+
+def boundary_lines(xs: np.ndarray, ys: np.ndarray, logits: np.ndarray) -> list[np.ndarray]:
+    """The decision boundary on a raster: where the top score changes hands."""
+    shape = (len(ys), len(xs))
+    k = logits.shape[1]
+    if k == 2:
+        return zero_lines(xs, ys, (logits[:, 1] - logits[:, 0]).reshape(shape))
+    out = []
+    for c in range(k):
+        others = np.delete(logits, c, axis=1).max(axis=1)
+        out += zero_lines(xs, ys, (logits[:, c] - others).reshape(shape))
+    return out
+
+
+def logit_limits(run: net.TrainingRun, pad: float = 0.06) -> tuple[tuple[float, float], tuple[float, float]]:
+    """x' and y' limits of equal length (so y' = x' runs at 45 degrees) holding every point
+    and curve in every snapshot."""
+    pieces = np.concatenate([run.data.X, *[c for _, c in run.data.curves]])
+    lo, hi = np.full(2, math.inf), np.full(2, -math.inf)
+    with np.errstate(all="ignore"):
+        for snap in run.snapshots:
+            z = net.forward(run.arch, snap.theta, pieces)[:, :2]
+            lo, hi = np.minimum(lo, z.min(axis=0)), np.maximum(hi, z.max(axis=0))
+    half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + 2 * pad)
+    centre = (lo + hi) / 2
+    return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
+
+
+def stats_text(snap: net.Snapshot) -> str:
+    return f"step {snap.step:,}   loss {snap.loss:.3f}   accuracy {snap.accuracy:.1%}"
+
+
+def default_frame_size(view: str) -> tuple[float, float]:
+    """Inches at 100 dpi: about 480 px wide for one view, twice that for both."""
+    return (8.8, 4.9) if view == "both" else (4.8, 5.1)
+
+
+# ---- the animation ----------------------------------------------------------------------
+
+class TrainingFrames:
+    """RGBA frames of a training run on one figure, drawn by blitting the moving artists."""
+
+    TOP, BOTTOM, LEFT, RIGHT, GAP = 0.78, 0.52, 0.66, 0.2, 0.7
+
+    def __init__(self, run: net.TrainingRun, *, view: str = "logit", size: tuple[float, float] | None = None,
+                 dpi: float = 100, title: str | None = None, points: bool = True, curves: bool = True,
+                 grid: bool = True, res: int = 140):
+        self.run = run
+        self.look = look = Look.from_rc()
+        data = run.data
+        self.box = data_box(data)
+        self.grid = grid_lines(self.box) if grid else None
+        self.res = res
+        self.xs, self.ys, self.raster = sample_box(self.box, res)
+        size = size or default_frame_size(view)
+        self.fig = fig = new_figure(*size, dpi=dpi)
+        self.canvas = fig.canvas
+        names = ["logit", "input"] if view == "both" else [view]
+        axes = self._axes(fig, size, len(names))
+        w, h = size
+        fig.text(0.5, 1 - 0.1 / h, title if title is not None else f"{run.arch.title} on {data.name}",
+                 ha="center", va="top", fontsize=matplotlib.rcParams["axes.titlesize"] * 1.1, fontweight="bold")
+        self.stats = fig.text(0.5, 1 - 0.44 / h, "", ha="center", va="top",
+                              fontsize=matplotlib.rcParams["axes.labelsize"], animated=True)
+        self.moving: list = []
+        self.updates: list = []
+        self.point_colours = np.array([look.tint(int(c), 0.75) for c in data.y])
+        for name, ax in zip(names, axes):
+            ax.grid(False)
+            (self._logit_axes if name == "logit" else self._input_axes)(ax, points, curves)
+        self._background = None
+
+    def _axes(self, fig: Figure, size: tuple[float, float], n: int) -> list:
+        w, h = size
+        aw = (w - self.LEFT - self.RIGHT - self.GAP * (n - 1)) / n
+        ah = h - self.TOP - self.BOTTOM
+        axes = []
+        for i in range(n):
+            ax = fig.add_axes(((self.LEFT + i * (aw + self.GAP)) / w, self.BOTTOM / h, aw / w, ah / h))
+            ax.set_aspect("equal", adjustable="box", anchor="C")
+            axes.append(ax)
+        return axes
+
+    def _logit_axes(self, ax, points: bool, curves: bool) -> None:
+        look, run = self.look, self.run
+        (x0, x1), (y0, y1) = logit_limits(run)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        # the two half-planes, tinted by the class each one predicts; the diagonal y' = x' between them
+        lo, hi = min(x0, y0), max(x1, y1)
+        ax.fill([lo, hi, hi], [lo, lo, hi], color=look.tint(0, 0.07), lw=0, zorder=0)
+        ax.fill([lo, lo, hi], [lo, hi, hi], color=look.tint(1, 0.07), lw=0, zorder=0)
+        ax.set_xlabel(f"$x'$: score of {CLASS_NAMES[0]}")
+        ax.set_ylabel(f"$y'$: score of {CLASS_NAMES[1]}")
+        label_x = min(x1, y1) - 0.04 * (x1 - x0)
+        ax.text(label_x, label_x, "$y'=x'$  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
+                color=look.mix(0.8), fontsize=matplotlib.rcParams["axes.labelsize"])
+        arch, data = run.arch, self.run.data
+        if self.grid is not None:
+            grid = LineCollection([], colors=[look.mix(0.28)], linewidths=0.55, zorder=1, animated=True)
+            ax.add_collection(grid)
+            flat = self.grid.reshape(-1, 2)
+            shape = self.grid.shape
+            self._add(grid, lambda s: grid.set_segments(net.forward(arch, s.theta, flat)[:, :2].reshape(shape)))
+        if points:
+            dots = ax.scatter(np.zeros(len(data.X)), np.zeros(len(data.X)), s=5, c=self.point_colours,
+                              linewidths=0, zorder=2, animated=True)
+            self._add(dots, lambda s: dots.set_offsets(net.forward(arch, s.theta, data.X)[:, :2]))
+        if curves:
+            for c, line in data.curves:
+                artist, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=True)
+                self._add(artist, lambda s, a=artist, l=line: a.set_data(*net.forward(arch, s.theta, l)[:, :2].T))
+        diagonal, = ax.plot([lo, hi], [lo, hi], color=look.fg, lw=1.3, zorder=4, animated=True)
+        self._add(diagonal, None)
+
+    def _input_axes(self, ax, points: bool, curves: bool) -> None:
+        look, run, box = self.look, self.run, self.box
+        arch, data = run.arch, run.data
+        ax.set_xlim(box[0], box[1])
+        ax.set_ylim(box[2], box[3])
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+        shape = (len(self.ys), len(self.xs))
+        image = ax.imshow(np.zeros((*shape, 3)), extent=box, origin="lower", interpolation="bilinear",
+                          zorder=0, animated=True)
+        edge = LineCollection([], colors=[look.fg], linewidths=1.5, zorder=4, animated=True)
+        ax.add_collection(edge)
+
+        def regions(s: net.Snapshot) -> None:
+            logits = net.forward(arch, s.theta, self.raster)
+            image.set_data(region_rgb(logits, shape, look, levels=4))
+            edge.set_segments(boundary_lines(self.xs, self.ys, logits))
+
+        self._add(image, regions)
+        self._add(edge, None)
+        if curves:
+            for c, line in data.curves:
+                artist, = ax.plot(*line.T, color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=True)
+                self._add(artist, None)
+        if points:
+            dots = ax.scatter(*data.X.T, s=5, c=self.point_colours, linewidths=0, zorder=2, animated=True)
+            self._add(dots, None)
+
+    def _add(self, artist, update) -> None:
+        self.moving.append(artist)
+        if update is not None:
+            self.updates.append(update)
+
+    def render(self, snap: net.Snapshot) -> np.ndarray:
+        """The frame for ``snap`` as an H x W x 4 uint8 view of the canvas (valid until the next call)."""
+        with np.errstate(all="ignore"):
+            for update in self.updates:
+                update(snap)
+        self.stats.set_text(stats_text(snap))
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
+            artist.axes.draw_artist(artist)
+        self.fig.draw_artist(self.stats)
+        return np.asarray(self.canvas.buffer_rgba())
+
+
+def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tuple[float, float] | None = None,
+                    dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
+                    loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                    progress=None) -> None:
+    """Write the run as a GIF/WebP, one frame per snapshot, the last one held for ``hold_ms``.
+
+    Frames are quantised one at a time against a palette built from the first and
+    last frames, so memory holds 1 byte per pixel per frame, never RGB frames.
+    ``progress`` wraps the iteration over snapshots (e.g. a progress bar).
+    """
+    from actviz.render.animation import AnimationWriter
+
+    source = TrainingFrames(run, view=view, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
+    snaps = run.snapshots
+    samples = [np.array(source.render(snaps[0])), np.array(source.render(snaps[-1]))]
+    writer = AnimationWriter(path, duration_ms=[frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
+                             palette_samples=samples)
+    del samples
+    for snap in (progress(snaps) if progress else snaps):
+        writer.add(source.render(snap))
+    writer.close()
+
+
+# ---- the boundary panels ----------------------------------------------------------------
+
+def boundary_layout(n: int, ncols: int | None = None, title: str | None = None) -> tuple[int, int, tuple[float, float]]:
+    """Columns, rows and default size in inches of a figure of ``n`` boundary panels."""
+    ncols = min(ncols or 4, n)
+    nrows = math.ceil(n / ncols)
+    return ncols, nrows, (2.7 * ncols, 2.85 * nrows + (0.35 if title else 0))
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One trained network to show: its title, architecture, parameters and training accuracy."""
+
+    title: str
+    arch: net.Architecture
+    theta: np.ndarray
+    accuracy: float
+
+
+def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = False, ncols: int | None = None,
+                    size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
+                    res: int = 300, points: bool = True) -> Figure:
+    """One panel per network: decision regions, the boundary, the data and (``units``) each
+    first-layer unit's line w.x + b = 0 (layers of at most :data:`MAX_UNIT_LINES` units)."""
+    look = Look.from_rc()
+    n = len(panels)
+    ncols, nrows, default = boundary_layout(n, ncols, title)
+    fig = new_figure(*(size or default), dpi=dpi)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    box = data_box(data)
+    xs, ys, raster = sample_box(box, res)
+    shape = (len(ys), len(xs))
+    colours = np.array([look.tint(int(c), 0.85) for c in data.y])
+    for ax, panel in zip(axes, panels):
+        with np.errstate(all="ignore"):
+            logits = net.forward(panel.arch, panel.theta, raster)
+        ax.imshow(region_rgb(logits, shape, look), extent=box, origin="lower", interpolation="bilinear", zorder=0)
+        if units and panel.arch.hidden[0] <= MAX_UNIT_LINES:
+            pre = net.hidden_preactivations(panel.arch, panel.theta, raster)
+            lines = [seg for j in range(pre.shape[1]) for seg in zero_lines(xs, ys, pre[:, j].reshape(shape))]
+            ax.add_collection(LineCollection(lines, colors=[look.mix(0.55)], linewidths=0.9, linestyles="--",
+                                             zorder=2))
+        if points:
+            ax.scatter(*data.X.T, s=4, c=colours, linewidths=0, zorder=3)
+        ax.add_collection(LineCollection(boundary_lines(xs, ys, logits), colors=[look.fg], linewidths=1.6, zorder=4))
+        ax.set_xlim(box[0], box[1])
+        ax.set_ylim(box[2], box[3])
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_title(panel.title)
+        ax.tick_params(labelsize="small")
+        ax.text(0.97, 0.03, f"{panel.accuracy:.1%}", transform=ax.transAxes, ha="right", va="bottom",
+                fontsize="small", color=look.mix(0.8),
+                bbox=dict(boxstyle="round,pad=0.2", fc=look.mix(0.0), ec="none", alpha=0.8))
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.set_layout_engine("constrained")
+    return fig
+
