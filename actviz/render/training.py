@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from actviz import net
 from actviz.datasets import Dataset
@@ -160,24 +161,26 @@ def default_frame_size(view: str) -> tuple[float, float]:
 class TrainingFrames:
     """RGBA frames of a training run on one figure, drawn by blitting the moving artists."""
 
-    TOP, BOTTOM, LEFT, RIGHT, GAP = 0.78, 0.52, 0.66, 0.2, 0.7
+    TOP, BOTTOM, LEFT, RIGHT, GAP = 0.78, 0.52, 0.72, 0.2, 0.75
 
     def __init__(self, run: net.TrainingRun, *, view: str = "logit", size: tuple[float, float] | None = None,
                  dpi: float = 100, title: str | None = None, points: bool = True, curves: bool = True,
-                 grid: bool = True, res: int = 140):
+                 grid: bool = True):
         self.run = run
         self.look = look = Look.from_rc()
         data = run.data
         self.box = data_box(data)
         self.grid = grid_lines(self.box) if grid else None
-        self.res = res
-        self.xs, self.ys, self.raster = sample_box(self.box, res)
         size = size or default_frame_size(view)
         self.fig = fig = new_figure(*size, dpi=dpi)
         self.canvas = fig.canvas
         names = ["logit", "input"] if view == "both" else [view]
         axes = self._axes(fig, size, len(names))
         w, h = size
+        # the decision regions: one network evaluation per screen pixel, shown without resampling
+        # (crisp confidence bands, few colours, small GIFs)
+        side = min(axes[-1].get_position().width * w, axes[-1].get_position().height * h) * dpi
+        self.xs, self.ys, self.raster = sample_box(self.box, int(np.clip(side, 16, 1000)))
         fig.text(0.5, 1 - 0.1 / h, title if title is not None else f"{run.arch.title} on {data.name}",
                  ha="center", va="top", fontsize=matplotlib.rcParams["axes.titlesize"] * 1.1, fontweight="bold")
         self.stats = fig.text(0.5, 1 - 0.44 / h, "", ha="center", va="top",
@@ -206,6 +209,8 @@ class TrainingFrames:
         (x0, x1), (y0, y1) = logit_limits(run)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
+        for axis in (ax.xaxis, ax.yaxis):  # round ticks: short labels that fit the fixed margins
+            axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         # the two half-planes, tinted by the class each one predicts; the diagonal y' = x' between them
         lo, hi = min(x0, y0), max(x1, y1)
         ax.fill([lo, hi, hi], [lo, lo, hi], color=look.tint(0, 0.07), lw=0, zorder=0)
@@ -241,7 +246,7 @@ class TrainingFrames:
         ax.set_xlabel("$x$")
         ax.set_ylabel("$y$")
         shape = (len(self.ys), len(self.xs))
-        image = ax.imshow(np.zeros((*shape, 3)), extent=box, origin="lower", interpolation="bilinear",
+        image = ax.imshow(np.zeros((*shape, 3)), extent=box, origin="lower", interpolation="nearest",
                           zorder=0, animated=True)
         edge = LineCollection([], colors=[look.fg], linewidths=1.5, zorder=4, animated=True)
         ax.add_collection(edge)
@@ -258,7 +263,10 @@ class TrainingFrames:
                 artist, = ax.plot(*line.T, color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=True)
                 self._add(artist, None)
         if points:
-            dots = ax.scatter(*data.X.T, s=5, c=self.point_colours, linewidths=0, zorder=2, animated=True)
+            # full-strength colours stand out on the tinted regions; no antialiasing keeps the
+            # static dots the same pixels in every frame (smaller GIFs)
+            dots = ax.scatter(*data.X.T, s=5, c=[look.tint(int(c), 1.0) for c in data.y], linewidths=0, zorder=2,
+                              animated=True, antialiased=False)
             self._add(dots, None)
 
     def _add(self, artist, update) -> None:
