@@ -18,11 +18,14 @@ when an expression is used.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import math
 import re
+import signal
+import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from actviz import activations
 from actviz.activations import Activation, BoundActivation, Param, Properties
@@ -36,6 +39,9 @@ MAX_NODES = 200
 
 MAX_INTEGER = 10**12
 """Largest integer literal."""
+
+SYMPY_SECONDS = 10
+"""Time allowed for SymPy's work on one expression (pathological constant nests can take minutes)."""
 
 MAX_EXPONENT10 = 300
 """A constant power may not exceed about 10**300 (``9**9**9`` is refused, not computed)."""
@@ -115,6 +121,10 @@ def check(text: str, params: tuple[str, ...] = ()) -> ast.Expression:
     if len(nodes) > MAX_NODES:
         raise _fail(text, f"too complex (more than {MAX_NODES} syntax nodes)")
     names = {VARIABLE, *CONSTANTS, *params}
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and node.id not in names and id(node) not in called:
+            raise _fail(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
     # report forbidden constructs (attributes, lambdas, strings...) before unknown names or arity
     first = sorted(nodes, key=lambda n: not isinstance(n, (*_REFUSED, ast.Constant)))
     for node in first:
@@ -190,6 +200,11 @@ def _toolkit() -> dict[str, Any]:
     class sigmoid(sp.Function):  # noqa: N801 - printed name used by lambdify
         """Logistic function; its derivative is s(1-s)."""
 
+        @classmethod
+        def eval(cls, arg):
+            if arg.is_Number:
+                return 1 / (1 + sp.exp(-arg))
+
         def fdiff(self, argindex=1):
             s = sigmoid(self.args[0])
             return s * (1 - s)
@@ -199,6 +214,11 @@ def _toolkit() -> dict[str, Any]:
 
     class softplus(sp.Function):  # noqa: N801
         """log(1 + e^u); its derivative is sigmoid(u)."""
+
+        @classmethod
+        def eval(cls, arg):
+            if arg.is_Number:
+                return sp.log(1 + sp.exp(arg))
 
         def fdiff(self, argindex=1):
             return sigmoid(self.args[0])
@@ -223,7 +243,7 @@ def _toolkit() -> dict[str, Any]:
         "atan": one(sp.atan), "arctan": one(sp.atan), "asinh": one(sp.asinh), "arcsinh": one(sp.asinh),
         "atanh": one(sp.atanh), "arctanh": one(sp.atanh), "erf": one(sp.erf), "erfc": one(sp.erfc),
         "sigmoid": one(sigmoid), "softplus": one(softplus),
-        "max": lambda a: sp.Max(*a), "min": lambda a: sp.Min(*a), "where": where,
+        "max": lambda a: sp.Max(*_fold(a, sp)), "min": lambda a: sp.Min(*_fold(a, sp)), "where": where,
     }
     return {"sp": sp, "sigmoid": sigmoid, "softplus": softplus, "builders": builders}
 
@@ -255,7 +275,7 @@ def _build(node: ast.AST, env: Mapping[str, Any], tk: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Compare):
         a, b = _build(node.left, env, tk), _build(node.comparators[0], env, tk)
         op = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}[type(node.ops[0])]
-        return op(a, b)
+        return op(*(_numeric(v, sp) for v in (a, b)) if not (a.free_symbols or b.free_symbols) else (a, b))
     if isinstance(node, ast.Call):
         args = [_build(a, env, tk) for a in node.args]
         name = node.func.id
@@ -263,6 +283,21 @@ def _build(node: ast.AST, env: Mapping[str, Any], tk: Mapping[str, Any]) -> Any:
             raise TypeError(f"a comparison can only be the first argument of where(), not of {name}()")
         return tk["builders"][name](args)
     raise TypeError(f"{type(node).__name__} is not allowed")  # unreachable after check()
+
+
+def _numeric(value, sp):
+    """A constant as a float: SymPy decides comparisons of floats at once, while comparing exact
+    constants such as ``softplus(1e300)*1e-300`` can take it minutes."""
+    if value.is_Number:
+        return value
+    v = value.evalf(17)
+    if not v.is_Number or not v.is_extended_real:
+        raise ValueError("a constant in a comparison or in max()/min() is not a real number")
+    return v
+
+
+def _fold(args, sp):
+    return [a if a.free_symbols else _numeric(a, sp) for a in args]
 
 
 def _is_condition(value, sp) -> bool:
@@ -275,6 +310,10 @@ def _check_power(base, exponent, sp) -> None:
     if base.is_Number and exponent.is_Number and base != 0:
         size = float(abs(exponent)) * math.log10(max(abs(float(base)), 1e-300))
         if abs(size) > MAX_EXPONENT10:
+            raise ValueError("a constant power is too large")
+    elif not base.free_symbols and not exponent.free_symbols:
+        size = (exponent * sp.log(abs(base), 10)).evalf(15)
+        if size.is_extended_real and abs(size) > MAX_EXPONENT10:
             raise ValueError("a constant power is too large")
     elif exponent.is_Number and abs(float(exponent)) > 10_000:
         raise ValueError("an exponent is too large")
@@ -311,6 +350,39 @@ def _compile_cached(text: str, params: tuple[str, ...]) -> Compiled:
     symbols = [sp.Symbol(p, real=True) for p in params]
     env = {VARIABLE: x, "pi": sp.pi, "e": sp.E, **dict(zip(params, symbols))}
     try:
+        with _time_limit(SYMPY_SECONDS):
+            return _symbolic(text, params, tree, tk, x, symbols, env)
+    except _Timeout:
+        raise _fail(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` inside SymPy swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _symbolic(text, params, tree, tk, x, symbols, env) -> Compiled:
+    """The SymPy stage: build, check, stabilise, differentiate, print LaTeX, lambdify."""
+    sp = tk["sp"]
+    try:
         expr = _build(tree, env, tk)
         if _is_condition(expr, sp):
             raise TypeError("a comparison is not a function value; use where(x > 0, ..., ...)")
@@ -324,15 +396,24 @@ def _compile_cached(text: str, params: tuple[str, ...]) -> Compiled:
         modules = [_numpy_functions(), "numpy"]
         raw_f = sp.lambdify(args, stable, modules=modules)
         raw_df = sp.lambdify(args, derivative, modules=modules)
-        _vectorised(raw_df, params)([0.5], **{p: 1.0 for p in params})  # everything printed is callable
+        for raw in (raw_f, raw_df):  # everything printed is callable, constants are finite
+            _vectorised(raw, params)([0.5], **{p: 1.0 for p in params})
     except UserError:
         raise
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError,
-            RecursionError, MemoryError, AttributeError, NameError) as exc:
-        raise _fail(text, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except OverflowError:
+        raise _fail(text, "a constant overflows a double") from None
+    except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        raise _fail(text, _first_line(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - SymPy's own failures on a whitelisted tree
+        raise _fail(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
     smooth = not any(expr.has(fn) for fn in (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside))
     return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params), _vectorised(raw_df, params),
                     smooth)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def _check_finite(expr, sp) -> None:
@@ -367,8 +448,10 @@ def _numpy_functions() -> dict[str, Callable]:
         return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
 
     return {
-        "erf": lambda u: erf(u).astype(float),
-        "erfc": lambda u: erfc(u).astype(float),
+        # given as a function, Heaviside is not rewritten into a Piecewise (which makes SymPy solve inequalities)
+        "Heaviside": lambda u, h0=0.5: np.heaviside(u, h0),
+        "erf": lambda u: np.asarray(erf(u), dtype=float),
+        "erfc": lambda u: np.asarray(erfc(u), dtype=float),
         "sigmoid": sigmoid,
         "softplus": softplus,
     }
@@ -381,7 +464,7 @@ def _vectorised(fn: Callable, params: tuple[str, ...]) -> Callable[..., Any]:
     def call(x, **values):
         x = np.asarray(x, dtype=float)
         with np.errstate(all="ignore"):
-            out = fn(x, *(values[p] for p in params))
+            out = fn(x, *(np.float64(values[p]) for p in params))  # numpy scalars: overflow gives inf
             out = np.asarray(out, dtype=float)
         return np.broadcast_to(out, x.shape).copy() if out.shape != x.shape else out
 
@@ -420,7 +503,8 @@ def _mathtext_printer_class(sp):
 
 
 def _mathtext_printer(sp):
-    return _mathtext_printer_class(sp)({"mul_symbol": None})
+    # a thin space between factors: mathtext sets "x \tanh" as "xtanh" otherwise
+    return _mathtext_printer_class(sp)({"mul_symbol": r"\,"})
 
 
 # ---------------------------------------------------------------- step 3: activations

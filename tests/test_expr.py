@@ -102,7 +102,7 @@ def test_latex_is_mathtext_and_comes_from_the_expression():
         assert latex.startswith("$f(x)=") and latex.endswith("$")
         parser.parse(latex, 72)  # raises on anything mathtext cannot draw
     assert r"\tanh" in activations.parse_spec("expr:" + MISH).latex
-    assert r"\frac{x}{\sqrt{a x^{2} + 1}}" in expr.define("isru2=x/sqrt(1+a*x**2); a=1").latex
+    assert r"\frac{x}{\sqrt{a\,x^{2} + 1}}" in expr.define("isru2=x/sqrt(1+a*x**2); a=1").latex
 
 
 def test_properties_are_estimated_honestly():
@@ -184,6 +184,7 @@ REFUSED = [
     ("x // 2", "operator FloorDiv"),
     ("~x", "operator Invert"),
     ("y + 1", "unknown name 'y'"),
+    ("abs + x", "abs is a function"),
     ("True + x", "bool values"),
     ("1j*x", "complex values"),
     ("9**9**9", "too large"),

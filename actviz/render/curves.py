@@ -76,7 +76,11 @@ def overlay_figure(
     if legend:
         handles, labels = axes[0].get_legend_handles_labels()
         ncol = min(len(labels), 4 if formula != "legend" else 2)
-        fig.legend(handles, labels, loc="outside lower center", ncol=ncol)
+        for n in range(ncol, 0, -1):  # fewer columns until the legend fits the width (column-wide figures)
+            box = fig.legend(handles, labels, loc="outside lower center", ncol=n)
+            if n == 1 or box.get_window_extent(fig.canvas.get_renderer()).width <= 0.98 * fig.bbox.width:
+                break
+            box.remove()
     fig.set_layout_engine("constrained")
     return fig
 

@@ -7,7 +7,9 @@ no dates, no random SVG ids, no software version strings, Type 42 fonts in PDF/P
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -76,6 +78,20 @@ def new_figure(width: float, height: float, dpi: float = 100) -> Figure:
     return fig
 
 
+@contextlib.contextmanager
+def _quiet_font_tools() -> Iterator[None]:
+    """fontTools logs harmless notes while embedding some fonts (e.g. STIX's old timestamps)."""
+    import logging
+
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] = (), dpi: float | None = None,
                 transparent: bool = False) -> None:
     """Save ``fig`` to ``path`` atomically, format from the extension, with fixed metadata.
@@ -86,5 +102,15 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] =
     fmt = image_format(path)
     # PGF through actviz's backend, which works without a TeX installation (see render/pgf.py)
     extra = {"backend": "module://actviz.render.pgf", "image_stem": Path(path).stem} if fmt == "pgf" else {}
-    with rc_context(styles), atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt], **extra)
+    with rc_context(styles), _quiet_font_tools(), atomic_path(path) as tmp:
+        if fmt == "eps":
+            # the PS backend writes a creation date and, given a path, our temporary name: leave both out
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt])
+            tmp.write_bytes(re.sub(rb"^%%CreationDate:[^\n]*\n", b"", buf.getvalue(), count=1, flags=re.M))
+        else:
+            fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt], **extra)
+    from actviz.settings import note
+
+    w, h = fig.get_size_inches()
+    note(f"wrote {path} ({fmt}, {w:.2f} x {h:.2f} in{f', {dpi or fig.dpi:g} dpi' if fmt == 'png' else ''})")

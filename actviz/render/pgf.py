@@ -119,6 +119,10 @@ class FigureCanvasActvizPgf(FigureCanvasPgf):
         renderer = MixedModeRenderer(self.figure, w, h, dpi, pgf, bbox_inches_restore=bbox_inches_restore)
         self.figure.draw(renderer)
         fh.write(HEADER.replace("{measure}", pgf.measured_with))
+        if not isinstance(fh, io.BytesIO):
+            from actviz.settings import note
+
+            note(f"PGF text measured with {pgf.measured_with}; LaTeX sets the text when the file is \\input")
         _writeln(fh, r"\begingroup")
         _writeln(fh, r"\makeatletter")
         _writeln(fh, r"\begin{pgfpicture}")

@@ -7,6 +7,7 @@ styles combine, later ones winning, as in ``matplotlib.style.use``.
 """
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 from typing import Sequence
@@ -37,17 +38,37 @@ def resolve(name: str) -> str:
     raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style or a file")
 
 
+class _Collect(logging.Handler):
+    """Keeps the warnings matplotlib logs while reading a style file (bad keys, bad values)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def _use(name: str, resolved: str) -> None:
     """Apply one style; a bad key or value in a style file is the user's mistake, in one line."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
+    logger = logging.getLogger("matplotlib")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             matplotlib.style.use(resolved)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise UserError(f"cannot use style {name!r}: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
-    for w in caught:
-        message = str(w.message).strip().splitlines()
-        raise UserError(f"cannot use style {name!r}: {message[0] if message else 'bad style file'}")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"cannot use style {name!r}: {_first_line(str(exc)) or type(exc).__name__}") from None
+    finally:
+        logger.removeHandler(collect)
+    problems = collect.messages + [str(w.message) for w in caught]
+    if problems:
+        raise UserError(f"cannot use style {name!r}: {_first_line(problems[0]) or 'bad style file'}")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def apply(names: Sequence[str]) -> None:

@@ -1,0 +1,240 @@
+"""Paper-ready output: styles, sizes, fonts embedded as Type 42, PGF, SVG text, EPS, env defaults."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
+
+from actviz import api, expr
+from actviz.render import style
+
+MISH = "mish2=x*tanh(log(1+exp(x)))"
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_definitions():
+    yield
+    for act in expr.defined():
+        expr.undefine(act.name)
+
+
+def _png(path):
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def _size(path):
+    with Image.open(path) as im:
+        return im.size
+
+
+def test_builtin_styles_are_shipped():
+    assert {"default", "paper", "slides", "dark"} <= set(style.builtin_styles())
+
+
+def test_paper_style_settings():
+    with matplotlib.rc_context():
+        style.apply(["paper"])
+        rc = matplotlib.rcParams
+        assert rc["font.family"] == ["serif"] and rc["font.serif"][0] == "STIXGeneral"
+        assert rc["mathtext.fontset"] == "stix"
+        from matplotlib.font_manager import FontProperties, findfont
+
+        assert "STIXGeneral" in findfont(FontProperties(family="serif"))  # shipped with matplotlib
+        for key in ("font.size", "axes.labelsize", "legend.fontsize", "xtick.labelsize", "ytick.labelsize"):
+            assert 8 <= float(rc[key]) <= 9, key
+        assert 8 <= float(rc["axes.titlesize"]) <= 9
+        assert rc["axes.linewidth"] <= 0.8
+        cycle = list(rc["axes.prop_cycle"])
+        assert [c["color"].upper() for c in cycle[:7]] == OKABE_ITO
+        # colour and dash both change from curve to curve, so curves stay apart in grey
+        dashes = [str(c["linestyle"]) for c in cycle]
+        assert len(set(dashes)) == len(dashes) == len(cycle)
+
+
+def test_paper_figure_gives_each_curve_its_own_dash(tmp_path):
+    out = tmp_path / "dash.svg"
+    specs = ["relu", "tanh", "sigmoid", "elu", "identity"]
+    api.save(api.plot_figure(specs, styles=["paper"], size=(3.5, 1.61), derivative=False), out, styles=["paper"])
+    svg = out.read_text()
+    strokes = re.findall(r'style="([^"]*stroke-width: 1.1[^"]*)"', svg)  # curves and legend handles
+    assert len(strokes) == 10
+    colours = {re.search(r"stroke: (#[0-9a-f]{6})", s).group(1) for s in strokes}
+    dashes = {(re.search(r"stroke-dasharray: ([\d.,\s]+)", s) or re.search("$^|", s)).group(0) for s in strokes}
+    assert len(colours) == 5 and len(dashes) == 5  # apart by colour and, in grey, by dash pattern
+
+
+def test_later_styles_win_and_matplotlib_and_user_styles_work(tmp_path):
+    with matplotlib.rc_context():
+        style.apply(["paper", "dark"])
+        assert matplotlib.rcParams["font.family"] == ["serif"]  # from paper
+        assert matplotlib.rcParams["axes.facecolor"] == "#161a1f"  # from dark
+        style.apply(["dark", "paper"])
+        assert matplotlib.rcParams["axes.facecolor"] == "#161a1f"  # paper does not set it
+        style.apply(["ggplot"])
+        assert matplotlib.rcParams["axes.facecolor"] == "#E5E5E5"
+    mine = tmp_path / "mine.mplstyle"
+    mine.write_text("axes.facecolor: ff0000\nlines.linewidth: 7\n")
+    out = tmp_path / "mine.png"
+    assert api.save(api.plot_figure(["relu"], styles=[str(mine)]), out, styles=[str(mine)]) is None
+    px = _png(out)
+    assert ((px[..., 0] == 255) & (px[..., 1] == 0) & (px[..., 2] == 0)).mean() > 0.2
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("no.such.key: 1\n", "no.such.key"),
+    ("lines.linewidth: thick\n", "thick"),
+])
+def test_bad_style_files_are_user_errors(actviz, tmp_path, content, fragment):
+    bad = tmp_path / "bad.mplstyle"
+    bad.write_text(content)
+    r = actviz("plot", "relu", "--style", bad, "-o", tmp_path / "x.png")
+    assert r.exit_code == 2 and fragment in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_unknown_style_is_a_user_error(actviz, tmp_path):
+    r = actviz("plot", "relu", "--style", "papr", "-o", tmp_path / "x.png")
+    assert r.exit_code == 2 and "unknown style 'papr'" in r.stderr and "paper" in r.stderr
+
+
+@pytest.mark.parametrize("size, dpi, want", [
+    ("column", 100, (350, 161)),
+    ("page", 50, (358, 165)),
+    ("4x3", 100, (400, 300)),
+    ("8.89x5cm", 100, (350, 197)),
+])
+def test_sizes(actviz, tmp_path, size, dpi, want):
+    out = tmp_path / "s.png"
+    r = actviz("plot", "relu", "tanh", "--size", size, "--dpi", dpi, "-o", out)
+    assert r.exit_code == 0, r.stderr
+    width, height = _size(out)
+    assert width == want[0] and abs(height - want[1]) <= 1  # height: width x 0.46 when not given
+
+
+def test_column_pdf_is_3_5_inches_wide_with_no_type3_fonts(actviz, tmp_path):
+    out = tmp_path / "cmp.pdf"
+    r = actviz("plot", "--define", MISH, "mish2", "relu", "tanh", "--style", "paper", "--size", "column",
+               "--formula", "legend", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    pdf = out.read_bytes()
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert float(box.group(1)) == pytest.approx(252.0)  # 3.5 in
+    assert 0.3 < float(box.group(2)) / float(box.group(1)) < 1.0
+    assert b"/Type3" not in pdf and b"/Subtype /Type3" not in pdf
+    assert b"/FontFile2" in pdf  # TrueType outlines embedded (Type 42)
+    assert b"STIX" in pdf  # the paper serif, math included
+
+
+def test_legend_and_labels_fit_inside_a_column_figure():
+    from actviz.render.figure import rc_context
+
+    specs = ["relu", "tanh", "sigmoid", "elu", "identity"]
+    for formula in ("none", "legend"):
+        for derivative in (True, False):
+            fig = api.plot_figure(specs, styles=["paper"], size=(3.5, 3.5 * 0.46), formula=formula,
+                                  derivative=derivative)
+            with rc_context(["paper"]):
+                renderer = fig.canvas.get_renderer()
+                fig.draw(renderer)
+                drawn = fig.get_tightbbox(renderer)  # inches; everything drawn, legend included
+            w, h = fig.get_size_inches()
+            assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, (formula, derivative, drawn)
+            assert drawn.x1 <= w + 0.01 and drawn.y1 <= h + 0.01, (formula, derivative, drawn)
+            legend = fig.legends[0].get_window_extent(renderer)
+            for ax in fig.axes:  # the legend sits below the panels, overlapping none
+                assert not legend.overlaps(ax.get_window_extent(renderer))
+
+
+def test_eps_has_type42_fonts(actviz, tmp_path):
+    out = tmp_path / "f.eps"
+    r = actviz("plot", "relu", "tanh", "--style", "paper", "--formula", "legend", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    ps = out.read_bytes()
+    assert ps.startswith(b"%!PS-Adobe") and b"/FontType 42" in ps and b"/FontType 3" not in ps
+
+
+def test_svg_text_on_request(actviz, tmp_path):
+    plain, text = tmp_path / "plain.svg", tmp_path / "text.svg"
+    assert actviz("plot", "relu", "-o", plain).exit_code == 0
+    assert actviz("plot", "relu", "--svg-text", "-o", text).exit_code == 0
+    assert "<text" not in plain.read_text()
+    body = text.read_text()
+    assert "<text" in body and "ReLU" in body
+
+
+def test_transparent_png(actviz, tmp_path):
+    out = tmp_path / "t.png"
+    assert actviz("plot", "relu", "--transparent", "-o", out).exit_code == 0
+    px = _png(out)
+    assert px[0, 0, 3] == 0 and px[..., 3].max() == 255
+
+
+def test_pgf_is_written_and_holds_the_curves(actviz, tmp_path):
+    out = tmp_path / "fig.pgf"
+    r = actviz("plot", "--define", MISH, "mish2", "relu", "tanh", "--style", "paper", "--size", "column", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    pgf = out.read_text()
+    assert r"\begin{pgfpicture}" in pgf and pgf.rstrip().endswith(r"\endgroup%")
+    assert "mish2" in pgf and "ReLU" in pgf and "Tanh" in pgf
+    # the longest stroked path in each curve's colour: mish2 and tanh are smooth curves of many
+    # segments (even after path simplification), ReLU is two straight pieces
+    longest: dict[tuple, int] = {}
+    for chunk in pgf.split(r"\pgfusepath{stroke}")[:-1]:
+        colours = re.findall(r"\\definecolor\{currentstroke\}\{rgb\}\{([\d.]+),([\d.]+),([\d.]+)\}", chunk)
+        if colours:
+            key = tuple(round(float(v), 3) for v in colours[-1])
+            longest[key] = max(longest.get(key, 0), chunk.count(r"\pgfpathlineto"))
+    mish, relu, tanh = (tuple(round(int(h[i:i + 2], 16) / 255, 3) for i in (1, 3, 5)) for h in OKABE_ITO[:3])
+    assert longest[mish] >= 20 and longest[tanh] >= 20 and longest[relu] >= 1, longest
+    assert list(tmp_path.iterdir()) == [out]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (apt-get install texlive-latex-base texlive-pictures)")
+def test_pgf_compiles_in_latex(actviz, tmp_path):
+    out = tmp_path / "fig.pgf"
+    assert actviz("plot", "relu", "tanh", "--style", "paper", "--size", "column", "--formula", "legend",
+                  "-o", out).exit_code == 0
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{pgf}\n\\begin{document}\n"
+                                      "\\input{fig.pgf}\n\\end{document}\n")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+def test_env_defaults_for_style_size_and_dpi(actviz, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTVIZ_STYLE", "paper dark")
+    monkeypatch.setenv("ACTVIZ_SIZE", "column")
+    monkeypatch.setenv("ACTVIZ_DPI", "100")
+    out = tmp_path / "env.png"
+    r = actviz("plot", "relu", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    px = _png(out)
+    assert _size(out) == (350, 161)
+    assert tuple(px[2, 2, :3]) == (0x16, 0x1A, 0x1F)  # dark background
+    r = actviz("plot", "relu", "--size", "2x2", "-o", out)  # the command line wins over the environment
+    assert _size(out) == (200, 200)
+
+
+@pytest.mark.parametrize("ext", ["pdf", "svg", "pgf", "eps"])
+def test_same_command_same_bytes(actviz, tmp_path, ext):
+    outs = [tmp_path / "a" / f"fig.{ext}", tmp_path / "b" / f"fig.{ext}"]
+    for out in outs:
+        assert actviz("plot", "expr:x*sigmoid(x)", "--style", "paper", "--formula", "legend", "--no-derivative",
+                      "-o", out).exit_code == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_verbose_and_quiet(actviz, tmp_path):
+    out = tmp_path / "v.pdf"
+    r = actviz("-v", "plot", "relu", "-o", out)
+    assert r.exit_code == 0 and str(out) in r.stderr
+    r = actviz("-q", "plot", "relu", "-o", out)
+    assert r.exit_code == 0 and r.stderr == ""
