@@ -105,17 +105,18 @@ def test_unknown_style_is_a_user_error(actviz, tmp_path):
 
 
 @pytest.mark.parametrize("size, dpi, want", [
-    ("column", 100, (350, 161)),
+    ("column", 100, (350, 238)),
     ("page", 50, (358, 165)),
     ("4x3", 100, (400, 300)),
     ("8.89x5cm", 100, (350, 197)),
+    ("8.89cm", 100, (350, 238)),
 ])
 def test_sizes(actviz, tmp_path, size, dpi, want):
     out = tmp_path / "s.png"
     r = actviz("plot", "relu", "tanh", "--size", size, "--dpi", dpi, "-o", out)
     assert r.exit_code == 0, r.stderr
     width, height = _size(out)
-    assert width == want[0] and abs(height - want[1]) <= 1  # height: width x 0.46 when not given
+    assert width == want[0] and abs(height - want[1]) <= 1  # height: 0.68 x a narrow width, 0.46 x a wide one
 
 
 def test_column_pdf_is_3_5_inches_wide_with_no_type3_fonts(actviz, tmp_path):
@@ -126,7 +127,7 @@ def test_column_pdf_is_3_5_inches_wide_with_no_type3_fonts(actviz, tmp_path):
     pdf = out.read_bytes()
     box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert float(box.group(1)) == pytest.approx(252.0)  # 3.5 in
-    assert 0.3 < float(box.group(2)) / float(box.group(1)) < 1.0
+    assert float(box.group(2)) == pytest.approx(252.0 * 0.68)
     assert b"/Type3" not in pdf and b"/Subtype /Type3" not in pdf
     assert b"/FontFile2" in pdf  # TrueType outlines embedded (Type 42)
     assert b"STIX" in pdf  # the paper serif, math included
@@ -217,7 +218,7 @@ def test_env_defaults_for_style_size_and_dpi(actviz, tmp_path, monkeypatch):
     r = actviz("plot", "relu", "-o", out)
     assert r.exit_code == 0, r.stderr
     px = _png(out)
-    assert _size(out) == (350, 161)
+    assert _size(out) == (350, 238)
     assert tuple(px[2, 2, :3]) == (0x16, 0x1A, 0x1F)  # dark background
     r = actviz("plot", "relu", "--size", "2x2", "-o", out)  # the command line wins over the environment
     assert _size(out) == (200, 200)
@@ -238,3 +239,20 @@ def test_verbose_and_quiet(actviz, tmp_path):
     assert r.exit_code == 0 and str(out) in r.stderr
     r = actviz("-q", "plot", "relu", "-o", out)
     assert r.exit_code == 0 and r.stderr == ""
+
+
+@pytest.mark.parametrize("count", [3, 5, 7])
+def test_legend_reads_in_plotting_order(count):
+    from actviz.render.figure import rc_context
+
+    specs = ["relu", "tanh", "sigmoid", "elu", "identity", "elu:alpha=0.5", "elu:alpha=2"][:count]
+    fig = api.plot_figure(specs, styles=["paper"], size=(3.5, 2.4))
+    with rc_context(["paper"]):
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        texts = fig.legends[0].get_texts()
+        boxes = [t.get_window_extent(renderer) for t in texts]
+    rows = sorted({round(b.y1 / 5) for b in boxes}, reverse=True)  # top edges: capitals align, descenders do not
+    reading = sorted(zip(boxes, texts), key=lambda bt: (rows.index(round(bt[0].y1 / 5)), bt[0].x0))
+    labels = [api.activation(s).label for s in specs]
+    assert [t.get_text() for _, t in reading] == labels

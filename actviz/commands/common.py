@@ -16,11 +16,14 @@ CM = 1 / 2.54
 MAX_INCHES = 100.0
 
 
-def parse_size(text: str | None, default: tuple[float, float], ratio: float) -> tuple[float, float]:
+def parse_size(text: str | None, default: tuple[float, float],
+               ratio: float | Callable[[float], float]) -> tuple[float, float]:
     """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
 
-    When only the width is given the height is ``width * ratio``.
+    When only the width is given the height is ``width * ratio`` (``ratio`` may be a function of
+    the width: text does not shrink with the figure, so narrow figures need relatively more height).
     """
+    height_of = ratio if callable(ratio) else (lambda w: ratio)
     if text is None or not text.strip():
         return default
     t = text.strip().lower()
@@ -31,12 +34,12 @@ def parse_size(text: str | None, default: tuple[float, float], ratio: float) -> 
         t = t[:-2]
     if t in SIZES:
         w = SIZES[t]
-        return (w, w * ratio)
+        return (w, w * height_of(w))
     m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
     if not m:
         raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
     w = float(m.group(1)) * scale
-    h = float(m.group(2)) * scale if m.group(2) else w * ratio
+    h = float(m.group(2)) * scale if m.group(2) else w * height_of(w)
     if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
         raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
     return (w, h)

@@ -8,6 +8,12 @@ from actviz.errors import UserError
 from actviz.activations import FAMILIES
 
 
+def overlay_ratio(width: float) -> float:
+    """Height/width of an overlay figure given only its width: f and f' side by side with the
+    legend below need relatively more height when narrow (a 3.5 in column: 3.5 x 2.4 in)."""
+    return 0.46 if width >= 6 else 0.68
+
+
 @click.command()
 @click.argument("activations", nargs=-1, metavar="ACT...")
 @output_option(".png, .svg, .pdf, .pgf, .eps")
@@ -51,7 +57,7 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     sheet = bool(family or all_)
     layout = layout or ("grid" if sheet else "overlay")
     default_size = (7.0, 3.2) if layout == "overlay" else None
-    figsize = parse_size(size, default_size, ratio=0.46 if layout == "overlay" else 0.75) if (size or default_size) else None
+    figsize = parse_size(size, default_size, ratio=overlay_ratio if layout == "overlay" else 0.75) if (size or default_size) else None
     dpi = dpi or 150
     if figsize:
         check_pixels(figsize, dpi)

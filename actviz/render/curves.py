@@ -25,6 +25,16 @@ def _label(c: Curve, formula: str) -> str:
     return c.label
 
 
+def _row_major(count: int, ncol: int) -> list[int]:
+    """The order to give matplotlib (which fills a legend column by column) so that entries read
+    left to right, then down, in plotting order."""
+    rows, large = divmod(count, ncol)
+    heights = [rows + 1 if c < large else rows for c in range(ncol)]
+    cells = [(r, c) for r in range(max(heights, default=0)) for c in range(ncol) if r < heights[c]]
+    index = {cell: i for i, cell in enumerate(cells)}  # row-major position -> entry
+    return [index[(r, c)] for c in range(ncol) for r in range(heights[c])]
+
+
 def _limits(values: Sequence[np.ndarray], pad: float = 0.06) -> tuple[float, float] | None:
     finite = [v[np.isfinite(v)] for v in values]
     finite = [v for v in finite if v.size]
@@ -77,7 +87,9 @@ def overlay_figure(
         handles, labels = axes[0].get_legend_handles_labels()
         ncol = min(len(labels), 4 if formula != "legend" else 2)
         for n in range(ncol, 0, -1):  # fewer columns until the legend fits the width (column-wide figures)
-            box = fig.legend(handles, labels, loc="outside lower center", ncol=n)
+            order = _row_major(len(labels), n)
+            box = fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center",
+                             ncol=n)
             if n == 1 or box.get_window_extent(fig.canvas.get_renderer()).width <= 0.98 * fig.bbox.width:
                 break
             box.remove()
