@@ -80,8 +80,9 @@ class PaletteMapper:
     """
 
     def __init__(self, palette: Image.Image):
-        entries = np.array(palette.getpalette(), dtype=np.int32).reshape(-1, 3)
-        self.entries = entries
+        entries = np.array(palette.getpalette(), dtype=np.float64).reshape(-1, 3)
+        self.entries_t = entries.T.copy()
+        self.entries_sq = (entries ** 2).sum(axis=1)
         self.table = np.full(1 << 24, -1, dtype=np.int16)
 
     def indices(self, frame) -> np.ndarray:
@@ -91,11 +92,12 @@ class PaletteMapper:
         missing = idx < 0
         if missing.any():
             new = np.unique(keys[missing])
-            cols = _unpack(new)
-            for start in range(0, len(new), 4096):
-                chunk = cols[start:start + 4096]
-                dist = ((chunk[:, None, :] - self.entries[None, :, :]) ** 2).sum(axis=2)
-                self.table[new[start:start + 4096]] = dist.argmin(axis=1)
+            for start in range(0, len(new), 16384):  # bounded memory for noisy frames
+                chunk = new[start:start + 16384]
+                cols = _unpack(chunk).astype(np.float64)
+                # |c - p|^2 = |p|^2 - 2 c.p + |c|^2 (exact in float64); |c|^2 does not change the argmin
+                dist = self.entries_sq[None, :] - 2.0 * (cols @ self.entries_t)
+                self.table[chunk] = dist.argmin(axis=1)
             idx = self.table[keys]
         return idx.astype(np.uint8)
 
