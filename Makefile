@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: all gallery test bench venv clean
+.PHONY: all gallery test bench venv clean docs
 
 all: gallery
 
@@ -24,6 +24,10 @@ gallery: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Regenerate README's command reference from the Click definitions (a test checks it is current).
+docs: $(STAMP)
+	$(BIN)/python -m actviz.docs --write README.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

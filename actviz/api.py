@@ -6,7 +6,7 @@ imported inside the functions that draw.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -147,7 +147,8 @@ def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] =
           data: "str | Dataset" = "circles", count: int = 400, noise: float = 0.05, classes: int = 2, seed: int = 0,
           steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
           weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
-          frames: int | None = 48, schedule: str = "log", progress=None) -> "TrainingRun":
+          frames: int | None = 48, schedule: str = "log",
+          progress: Callable[[int], None] | None = None) -> "TrainingRun":
     """Train ``inputs -> hidden (activation) -> softmax`` and return the run with ``frames`` snapshots
     (None: only the final one).
 
@@ -169,7 +170,8 @@ def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] =
 def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = "logit",
                     size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
                     frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0, points: bool = True,
-                    curves: bool = True, grid: bool = True, styles: Sequence[str] = (), progress=None) -> None:
+                    curves: bool = True, grid: bool = True, styles: Sequence[str] = (),
+                    progress: Callable[[Iterable], Iterable] | None = None) -> None:
     """Write a GIF/WebP of the run: ``view`` logit (the article's x', y' plane), input (decision
     regions) or both side by side; one frame per snapshot, the last held for ``hold_ms``."""
     from actviz.render import training as render
@@ -197,7 +199,7 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    styles: Sequence[str] = (), progress=None) -> "Figure":
+                    styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None) -> "Figure":
     """Train one network per model (``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare
     activation uses ``hidden``) on the same data and draw their decision boundaries side by side,
     titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0."""
@@ -219,3 +221,35 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     with rc_context(styles):
         return render.boundary_figure(panels, ds, units=units, ncols=ncols, size=size, dpi=dpi, title=title,
                                       points=points)
+
+
+__all__ += ["define", "styles", "figure_size"]
+
+
+def define(text: str) -> Activation:
+    """Register an activation from an expression, ``name=EXPR[; p=value...]``, e.g.
+    ``define("isru2=x/sqrt(1+a*x**2); a=1")``; then ``"isru2"`` and ``"isru2:a=4"`` work as specs.
+
+    The expression is checked against a whitelist (never evaluated as Python), its derivative is
+    exact (SymPy, ``pip install 'actviz[expr]'``). Unnamed: ``activation("expr:x*tanh(x)")``.
+    """
+    from actviz import expr
+
+    return expr.define(text)
+
+
+def styles() -> list[str]:
+    """Names of the styles shipped with actviz (``default``, ``paper``, ``slides``, ``dark``, ...);
+    any matplotlib style name or ``.mplstyle`` path works wherever a style is asked for."""
+    from actviz.render.style import builtin_styles
+
+    return builtin_styles()
+
+
+def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
+    """``"column"`` (3.5 in), ``"page"`` (7.16 in), ``"W"`` or ``"WxH"`` in inches or cm -> (width, height)
+    in inches. Without a height, ``ratio`` (or, when None, the rule of ``actviz plot``) gives it."""
+    from actviz.commands.common import parse_size
+    from actviz.commands.plot import overlay_ratio
+
+    return parse_size(size, (7.0, 3.2), ratio if ratio is not None else overlay_ratio)
