@@ -122,7 +122,8 @@ def tracker(label: str) -> Callable:
               help="Draw the image of a regular input grid in the logit plane.")
 @click.option("--title", default=None, help="Title (default: e.g. 'ReLU 4 on circles').")
 @click.option("--log", "log_path", default=None, type=click.Path(),
-              help="Also write the training curve (step, loss, accuracy) as .csv, .tsv or .json.")
+              help="Also write the training curve (step, loss, accuracy) as .csv, .tsv or .json "
+                   "(with --batch: of each step's batch).")
 @figure_options
 @define_option
 def train(activation, output, view, frames, schedule, duration, hold, loop, points, curves, grid, title, log_path,
