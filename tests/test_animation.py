@@ -65,3 +65,21 @@ def test_webp_and_bad_extension(tmp_path):
         assert im.format == "WEBP" and im.n_frames == 2
     with pytest.raises(UserError, match=".gif or .webp"):
         AnimationWriter(tmp_path / "a.mp4")
+
+
+def test_unchanged_pixels_are_transparent_yet_frames_decode_whole(tmp_path):
+    """Differencing against the previous frame must not change what a viewer sees."""
+    shifts = (0, 10, 10, 25, 30)
+    originals = [frame(s) for s in shifts]
+    writer = AnimationWriter(tmp_path / "d.gif", duration_ms=40, palette_samples=originals)
+    for f in originals:
+        writer.add(f)
+    assert np.count_nonzero(np.array(writer.frames[1]) == writer.transparent) > 0.5 * 60 * 80
+    entries = np.array(writer.palette_entries).reshape(-1, 3)
+    expected = [entries[writer.mapper.indices(f)] for f in originals]
+    writer.close()
+    with Image.open(tmp_path / "d.gif") as im:
+        decoded = [np.array(f.convert("RGB")) for f in ImageSequence.Iterator(im)]
+    assert len(decoded) == len(expected)
+    for got, want in zip(decoded, expected):
+        assert np.array_equal(got, want)
