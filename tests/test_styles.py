@@ -198,10 +198,17 @@ def test_pgf_is_written_and_holds_the_curves(actviz, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (apt-get install texlive-latex-base texlive-pictures)")
-def test_pgf_compiles_in_latex(actviz, tmp_path):
+@pytest.mark.parametrize("measure", ["fonts", "latex"])
+def test_pgf_compiles_in_latex(actviz, tmp_path, measure):
     out = tmp_path / "fig.pgf"
-    assert actviz("plot", "relu", "tanh", "--style", "paper", "--size", "column", "--formula", "legend",
-                  "-o", out).exit_code == 0
+    styles = ["--style", "paper"]
+    if measure == "latex":  # text measured by a running pdflatex, as matplotlib's own PGF backend does
+        (tmp_path / "tex.mplstyle").write_text("pgf.texsystem: pdflatex\n")
+        styles += ["--style", str(tmp_path / "tex.mplstyle")]
+    r = actviz("-v", "plot", "relu", "tanh", *styles, "--size", "column", "--formula", "legend", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    expected = "LaTeX (pdflatex)" if measure == "latex" else "matplotlib's fonts"
+    assert f"Text measured with: {expected}" in out.read_text() and expected in r.stderr
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{pgf}\n\\begin{document}\n"
                                       "\\input{fig.pgf}\n\\end{document}\n")
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
@@ -256,3 +263,17 @@ def test_legend_reads_in_plotting_order(count):
     reading = sorted(zip(boxes, texts), key=lambda bt: (rows.index(round(bt[0].y1 / 5)), bt[0].x0))
     labels = [api.activation(s).label for s in specs]
     assert [t.get_text() for _, t in reading] == labels
+
+
+def test_pgf_with_a_raster_image_names_it_after_the_file(tmp_path):
+    from actviz.render.figure import new_figure, rc_context, save_figure
+
+    with rc_context(["paper"]):
+        fig = new_figure(3.5, 2.0, dpi=100)
+        fig.add_subplot().imshow(np.arange(12.0).reshape(3, 4))
+    out = tmp_path / "heat.pgf"
+    save_figure(fig, out, styles=["paper"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["heat-img0.png", "heat.pgf"]  # no temporary names
+    assert r"\pgfimage[interpolate=" in out.read_text() and "{heat-img0.png}" in out.read_text()
+    with Image.open(tmp_path / "heat-img0.png") as im:
+        assert im.size[0] > 10 and im.size[1] > 10
