@@ -127,8 +127,8 @@ def bench_rendering() -> list[Row]:
 
     run_, source = training_frames()
     snaps = run_.snapshots
-    writer = AnimationWriter(OUT / "frames.gif", palette_samples=[np.array(source.render(snaps[0])),
-                                                                   np.array(source.render(snaps[-1]))])
+    writer = AnimationWriter(OUT / "frames.gif",
+                             palette_samples=[np.array(source.render(s)) for s in (snaps[0], snaps[-1])])
     for s in snaps:  # warm both paths (colour cache, glyph cache)
         writer.add(source.render(s))
     writer.frames.clear()

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
 from PIL import Image
 
 from actviz import api, datasets, net
@@ -73,7 +73,7 @@ def test_more_classes_in_the_input_view(actviz, tmp_path):
 
 
 def test_logit_frame_puts_each_point_at_its_two_scores():
-    """Oracle: the scatter's offsets are net.forward of the data at that snapshot,
+    """Oracle: the drawn points are net.forward of the data at that snapshot,
     and every point above the diagonal is one the network calls red."""
     run = api.train("relu", steps=80, frames=4, count=100)
     with rc_context(()):
@@ -81,12 +81,14 @@ def test_logit_frame_puts_each_point_at_its_two_scores():
         snap = run.snapshots[2]
         rgba = source.render(snap)
         assert rgba.shape == (510, 480, 4)
-        dots, = [a for a in source.moving if isinstance(a, PathCollection)]
-        offsets = np.asarray(dots.get_offsets())
-    logits = net.forward(run.arch, snap.theta, run.data.X)
-    np.testing.assert_allclose(offsets, logits, rtol=1e-12)
-    above = offsets[:, 1] > offsets[:, 0]
-    assert np.array_equal(above, logits.argmax(axis=1) == 1)
+        dots = [a for a in source.moving if isinstance(a, Line2D) and a.get_marker() == "o"]
+        drawn = [np.column_stack(d.get_data()) for d in dots]
+    assert len(drawn) == 2
+    for c, offsets in enumerate(drawn):
+        logits = net.forward(run.arch, snap.theta, run.data.X[run.data.y == c])
+        np.testing.assert_allclose(offsets, logits, rtol=1e-12)
+        above = offsets[:, 1] > offsets[:, 0]
+        assert np.array_equal(above, logits.argmax(axis=1) == 1)
     assert source.stats.get_text() == render.stats_text(snap)
 
 

@@ -27,26 +27,36 @@ def animation_format(path: str | os.PathLike) -> str:
     return suffix.lstrip(".")
 
 
+GREY_RAMP = 6
+"""Neutral greys always in the palette: text and axes are antialiased between black and
+white, and without them a small palette turns those edge pixels into tinted greys."""
+
+
 def build_palette(samples: Sequence, colors: int = 256, exact: int = 48) -> Image.Image:
     """One palette for a whole animation, from a few representative frames.
 
     Flat colours (backgrounds, axes, text, class colours) must come out exactly, so
-    the ``exact`` most frequent colours of the samples are kept as they are; the
-    rest of the palette is a median cut of the remaining pixels (antialiasing).
-    When the samples hold no more than ``colors`` colours, the palette is exact.
+    the ``exact`` most frequent colours of the samples are kept as they are; a ramp
+    of neutral greys serves antialiased text; the rest of the palette is a median cut
+    of the remaining pixels. When the samples hold no more than ``colors`` colours,
+    the palette is exact.
     """
     packed = np.concatenate([_pack(s).ravel() for s in samples])
     values, counts = np.unique(packed, return_counts=True)
     order = np.argsort(-counts, kind="stable")
-    exact = min(exact, colors // 4)
     if len(values) <= colors:
         chosen = values[order]
     else:
+        exact = min(exact, colors // 4)
         keep = values[order[:exact]]
+        levels = np.round(np.linspace(0, 255, GREY_RAMP + 2)[1:-1]).astype(np.uint32)
+        greys = levels | (levels << 8) | (levels << 16)
+        keep = np.concatenate([keep, greys[~np.isin(greys, keep)]])[: colors // 2]
+        free = colors - len(keep)
         rest = _unpack(packed[~np.isin(packed, keep)]).astype(np.uint8)
         cut = Image.fromarray(rest.reshape(1, -1, 3), "RGB").quantize(
-            colors=colors - exact, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        cut_packed = _pack(np.array(cut.getpalette()[: 3 * (colors - exact)], dtype=np.uint8).reshape(-1, 3))
+            colors=free, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        cut_packed = _pack(np.array(cut.getpalette()[: 3 * free], dtype=np.uint8).reshape(-1, 3))
         chosen = np.concatenate([keep, cut_packed[~np.isin(cut_packed, keep)]])
     rgb = _unpack(chosen).astype(np.uint8)
     palette = Image.new("P", (1, 1))
@@ -103,9 +113,11 @@ class PaletteMapper:
         return idx.astype(np.uint8)
 
 
-DEFAULT_COLORS = 40
-"""Palette size of an animation. Measured on the default training GIF: 48 colours keep a
-PSNR of about 44 dB against the unquantised frames at half the size of 256 colours."""
+DEFAULT_COLORS = 36
+"""Palette size of an animation (one of them reserved for "unchanged"). Measured on the
+default training GIF (make bench): 36 colours keep a PSNR of about 42 dB against the
+unquantised frames at 0.48x the size of FuncAnimation + PillowWriter; 256 colours
+gave 55 dB at 0.82x."""
 
 
 class AnimationWriter:

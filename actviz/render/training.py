@@ -187,7 +187,6 @@ class TrainingFrames:
                               fontsize=matplotlib.rcParams["axes.labelsize"], animated=True)
         self.moving: list = []
         self.updates: list = []
-        self.point_colours = np.array([look.tint(int(c), 0.75) for c in data.y])
         for name, ax in zip(names, axes):
             ax.grid(False)
             (self._logit_axes if name == "logit" else self._input_axes)(ax, points, curves)
@@ -228,9 +227,13 @@ class TrainingFrames:
             shape = self.grid.shape
             self._add(grid, lambda s: grid.set_segments(net.forward(arch, s.theta, flat)[:, :2].reshape(shape)))
         if points:
-            dots = ax.scatter(np.zeros(len(data.X)), np.zeros(len(data.X)), s=5, c=self.point_colours,
-                              linewidths=0, zorder=2, animated=True)
-            self._add(dots, lambda s: dots.set_offsets(net.forward(arch, s.theta, data.X)[:, :2]))
+            # one marker line per class: Agg stamps a marker per point in C, about ten times
+            # faster per frame than a scatter's per-point path collection
+            for c in np.unique(data.y):
+                members = data.X[data.y == c]
+                dots, = ax.plot([], [], linestyle="none", marker="o", markersize=math.sqrt(5),
+                                markeredgewidth=0, color=look.tint(int(c), 0.75), zorder=2, animated=True)
+                self._add(dots, lambda s, d=dots, m=members: d.set_data(*net.forward(arch, s.theta, m)[:, :2].T))
         if curves:
             for c, line in data.curves:
                 artist, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=True)
@@ -305,7 +308,7 @@ def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tu
 
     source = TrainingFrames(run, view=view, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
     snaps = run.snapshots
-    samples = [np.array(source.render(snaps[0])), np.array(source.render(snaps[-1]))]
+    samples = [np.array(source.render(s)) for s in (snaps[0], snaps[len(snaps) // 2], snaps[-1])]
     writer = AnimationWriter(path, duration_ms=[frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
                              palette_samples=samples)
     del samples
