@@ -17,8 +17,11 @@ Conventions, all checked by ``tests/test_catalogue.py``:
   (e.g. srelu'(t_r) = a_r), and the derivative of a jump (step, sign) is 0.
 * f and f' accept any-shape float arrays and return float arrays of the same shape.
   They are finite for every finite input where the true value is finite and raise no
-  overflow, invalid or divide-by-zero floating-point error. Underflow to a subnormal
-  or zero is the correctly rounded result and is silenced locally.
+  invalid or divide-by-zero floating-point error, whatever the parameters. Underflow to
+  a subnormal or zero, and overflow to +-inf where the true value (or an unused branch
+  of ``np.where``) leaves the float range, are the correctly rounded results and are
+  silenced locally; ``tests/test_properties.py`` checks that an infinity at a finite
+  input only ever continues finite values near the largest float.
 * NaN in gives NaN out; +-inf in gives the limit of f (or f') there, or NaN where
   there is none (sinusoid, cos) or where the function is undefined (soft exponential
   with alpha < 0 below its domain).
@@ -252,10 +255,11 @@ def _soft_exp(x, alpha):
         t = alpha * x
         limit = _LOG_MAX + min(0.0, math.log(alpha))
         return np.where(t > limit, INF, np.expm1(np.minimum(t, limit)) / alpha + alpha)
-    u = -alpha * (x + alpha)  # -ln(1 + u)/a, defined for u > -1
-    ok = u > -1.0
-    inside = -np.log1p(np.where(ok, u, 0.0)) / alpha
-    return np.where(ok, inside, np.where(u == -1.0, -INF, NAN))
+    u, v = _soft_exp_log_arg(x, alpha)  # -ln(1 + u)/a = -ln(v)/a, defined for v > 0
+    ok = v > 0.0
+    near_one = np.abs(u) < 0.5
+    inside = -np.where(near_one, np.log1p(np.where(near_one, u, 0.0)), np.log(np.where(ok, v, 1.0))) / alpha
+    return np.where(ok, inside, np.where(v == 0.0, -INF, NAN))
 
 
 def _soft_exp_d(x, alpha):
@@ -264,9 +268,15 @@ def _soft_exp_d(x, alpha):
     if alpha > 0:
         t = alpha * x
         return np.where(t > _LOG_MAX, INF, np.exp(np.minimum(t, _LOG_MAX)))
-    arg = 1.0 - alpha * (x + alpha)
-    ok = arg > 0
-    return np.where(ok, 1.0 / np.where(ok, arg, 1.0), np.where(arg == 0, INF, NAN))
+    v = _soft_exp_log_arg(x, alpha)[1]
+    ok = v > 0
+    return np.where(ok, 1.0 / np.where(ok, v, 1.0), np.where(v == 0, INF, NAN))
+
+
+def _soft_exp_log_arg(x, alpha):
+    """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0. u is accurate where it is
+    small (log1p's side); v where it is small, near the end of the domain, where x + a would lose x."""
+    return -alpha * (x + alpha), (1.0 - alpha) * (1.0 + alpha) - alpha * x
 
 
 def _soft_exp_domain(alpha):
@@ -326,11 +336,11 @@ def _as_shape(y, shape):
 def _guarded(fn, ends):
     """Wrap ``fn`` (written for finite inputs) so that NaN maps to NaN and -inf, +inf to
     ``ends`` (the limits there, possibly depending on the parameters), silencing only
-    underflow. The finite fast path costs one ``isfinite`` pass."""
+    underflow and overflow. The finite fast path costs one ``isfinite`` pass."""
 
     def wrapped(x, **params):
         x = np.asarray(x, dtype=float)
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore", over="ignore"):
             finite = np.isfinite(x)
             if finite.all():
                 return _as_shape(fn(x, **params), x.shape)
@@ -599,8 +609,8 @@ _add("selu", "SELU", "smooth-relu",
           "(Klambauer et al., PyTorch). f' jumps at 0 from lambda*alpha to lambda; f'(0) = lambda*alpha.")
 
 _add("celu", "CELU", "smooth-relu",
-     lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(_scale(np.minimum(x, 0.0), 1.0 / alpha))),
-     lambda x, alpha: np.where(x > 0, 1.0, np.exp(_scale(np.minimum(x, 0.0), 1.0 / alpha))),
+     lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha)),
+     lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
      r"$f(x)=\max(0,x)+\min(0,\alpha(e^{x/\alpha}-1))$", _props((-1, INF), 1.0, _ODD_MONO),
      ends=lambda alpha: (-alpha, INF), dends=_RELU_DENDS,
      params=(_p_alpha(),), source="torch",

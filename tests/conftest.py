@@ -5,9 +5,20 @@ import io
 import contextlib
 from dataclasses import dataclass
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from actviz import cli
+
+# Property tests: the same examples on every run (no flaky CI), no deadline (a loaded machine is
+# not a failure), bounded example counts, no .hypothesis database. HYPOTHESIS_PROFILE=explore
+# searches with fresh random examples and ten times as many of them.
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None, max_examples=50,
+                                     print_blob=True)
+hypothesis_settings.register_profile("explore", deadline=None, database=None, max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass
