@@ -20,11 +20,20 @@ def prepare_output(path: str | os.PathLike) -> Path:
         raise RunFailure(f"cannot write {p}: it is a directory")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise RunFailure(f"cannot write {p}: {_file_in_the_way(p.parent)} is a file, not a directory") from None
     except OSError as exc:
         raise RunFailure(f"cannot create directory {p.parent}: {exc.strerror or exc}") from None
     if not os.access(p.parent, os.W_OK):
         raise RunFailure(f"cannot write {p}: directory {p.parent} is not writable")
     return p
+
+
+def _file_in_the_way(folder: Path) -> Path:
+    """The nearest existing ancestor of ``folder`` (a file where a directory should be)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 @contextlib.contextmanager

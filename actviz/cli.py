@@ -14,6 +14,7 @@ import traceback
 import click
 
 from actviz import __version__
+from actviz.commands.common import FloatRange
 from actviz.errors import ActvizError
 
 COMMANDS: dict[str, str] = {
@@ -22,9 +23,9 @@ COMMANDS: dict[str, str] = {
     "data": "actviz.commands.data:data",
     "render": "actviz.commands.render:render",
     "warp": "actviz.commands.warp:warp",
-}
     "train": "actviz.commands.train:train",
     "boundary": "actviz.commands.boundary:boundary",
+}
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 
 
@@ -53,9 +54,9 @@ def _terminate(signum, frame):  # pragma: no cover - exercised by a subprocess t
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ACTVIZ"})
 @click.version_option(__version__, "--version", prog_name="actviz")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors (or set ACTVIZ_DEBUG=1).")
-@click.option("--max-megapixels", type=click.FloatRange(min=0, min_open=True), default=100.0, show_default=True,
+@click.option("--max-megapixels", type=FloatRange(min=0, min_open=True), default=100.0, show_default=True,
               help="Refuse images larger than this; raise it deliberately for huge figures.")
-@click.option("--max-animation-mb", type=click.FloatRange(min=0, min_open=True), default=2048.0, show_default=True,
+@click.option("--max-animation-mb", type=FloatRange(min=0, min_open=True), default=2048.0, show_default=True,
               help="Refuse animations whose frames would need more memory than this.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes; errors only.")
 @click.option("-v", "--verbose", count=True, help="Say what was written and how (repeat for more).")
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(rv)
     except ActvizError as exc:
         _fail(exc, debug, str(exc), exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `actviz`: the help, as with --help
+        click.echo(exc.ctx.get_help())
     except click.exceptions.Abort:
         _fail(None, debug, "interrupted", 130)
     except click.ClickException as exc:
@@ -113,5 +116,6 @@ def main(argv: list[str] | None = None) -> None:
 def _fail(exc: BaseException | None, debug: bool, message: str, code: int) -> None:
     if debug:
         traceback.print_exc()
+    message = " ".join(line.strip() for line in message.splitlines() if line.strip())  # always one line
     click.echo(f"actviz: error: {message}", err=True)
     sys.exit(code)

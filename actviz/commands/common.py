@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from typing import Callable
 
 import click
@@ -14,6 +15,16 @@ SIZES = {"column": 3.5, "page": 7.16}
 
 CM = 1 / 2.54
 MAX_INCHES = 100.0
+
+
+class FloatRange(click.FloatRange):
+    """click.FloatRange that also refuses NaN, which compares false with both ends and would slip through."""
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if rv != rv:
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
+        return rv
 
 
 def parse_size(text: str | None, default: tuple[float, float],
@@ -50,18 +61,23 @@ def output_option(exts: str) -> Callable:
                         help=f"Output file; the format follows the extension ({exts}).")
 
 
+_LAYOUT_COLLAPSED = "constrained_layout not applied"
+"""The start of matplotlib's warning when a figure is too small for its axes and text."""
+
+
 def figure_options(fn: Callable) -> Callable:
     """--style, --size, --dpi, --transparent and --svg-text, for every command that draws.
 
     Each has one environment variable for all commands (ACTVIZ_STYLE, ACTVIZ_SIZE, ...);
     ACTVIZ_STYLE may name several styles separated by spaces. --svg-text is passed on as
     the ``svgtext`` style, so commands receive only ``styles, size, dpi, transparent``.
+    A command's ``--title`` is checked here, before any work, against mathtext and the fonts.
     """
     @click.option("--style", "styles", multiple=True, metavar="NAME|FILE", envvar="ACTVIZ_STYLE", show_envvar=True,
                   help="Style: default, paper, slides, dark, a matplotlib style or a .mplstyle file; repeat to combine.")
     @click.option("--size", metavar="SIZE", envvar="ACTVIZ_SIZE", show_envvar=True,
                   help="Figure size: column (3.5 in), page (7.16 in), W or WxH in inches, or e.g. 16x8cm.")
-    @click.option("--dpi", type=click.FloatRange(10, 2400), default=None, envvar="ACTVIZ_DPI", show_envvar=True,
+    @click.option("--dpi", type=FloatRange(10, 2400), default=None, envvar="ACTVIZ_DPI", show_envvar=True,
                   help="Resolution of raster output (dots per inch).")
     @click.option("--transparent", is_flag=True, envvar="ACTVIZ_TRANSPARENT", show_envvar=True,
                   help="Transparent background.")
@@ -71,7 +87,19 @@ def figure_options(fn: Callable) -> Callable:
     def wrapper(*args, svg_text: bool = False, **kwargs):
         if svg_text:
             kwargs["styles"] = (*kwargs.get("styles", ()), "svgtext")
-        return fn(*args, **kwargs)
+        if kwargs.get("title"):
+            from actviz.render.text import check_text
+
+            check_text(kwargs["title"], "--title", kwargs.get("styles", ()))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", _LAYOUT_COLLAPSED, UserWarning)
+            try:
+                return fn(*args, **kwargs)
+            except UserWarning as exc:  # raised mid-draw, so no file is written
+                if _LAYOUT_COLLAPSED not in str(exc):
+                    raise
+                raise UserError("the figure is too small for its text and panels; give a larger --size "
+                                "(or fewer panels, or a style with smaller fonts)") from None
 
     return wrapper
 

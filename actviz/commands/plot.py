@@ -1,6 +1,8 @@
 """``actviz plot``: activation functions and their derivatives."""
 from __future__ import annotations
 
+import math
+
 import click
 
 from actviz.commands.common import define_option, check_output, check_pixels, figure_options, output_option, parse_size
@@ -49,10 +51,9 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     from actviz.render.figure import FORMATS
 
     check_output(output, FORMATS)
-    if ylim is not None and ylim[0] >= ylim[1]:
-        raise UserError(f"bad --ylim {ylim[0]:g} {ylim[1]:g}: the first must be smaller")
-    if dylim is not None and dylim[0] >= dylim[1]:
-        raise UserError(f"bad --dylim {dylim[0]:g} {dylim[1]:g}: the first must be smaller")
+    for name, lim in (("--ylim", ylim), ("--dylim", dylim)):
+        if lim is not None and not (math.isfinite(lim[0]) and math.isfinite(lim[1]) and lim[0] < lim[1]):
+            raise UserError(f"bad {name} {lim[0]:g} {lim[1]:g}: needs two finite numbers, the first smaller")
     specs = api.select_specs(activations, family=family, all_=all_)
     sheet = bool(family or all_)
     layout = layout or ("grid" if sheet else "overlay")
