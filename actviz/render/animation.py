@@ -47,7 +47,7 @@ def build_palette(samples: Sequence, colors: int = 256, exact: int = 48) -> Imag
     if len(values) <= colors:
         chosen = values[order]
     else:
-        exact = min(exact, colors // 4)
+        exact = min(exact, colors // 3)
         keep = values[order[:exact]]
         levels = np.round(np.linspace(0, 255, GREY_RAMP + 2)[1:-1]).astype(np.uint32)
         greys = levels | (levels << 8) | (levels << 16)
