@@ -109,8 +109,11 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
 
 def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
                         size: tuple[float, float] | None = None, dpi: float = 80, title: str | None = None,
-                        styles: Sequence[str] = ()) -> None:
-    """Write a looping GIF/WebP of each panel moving from identity (t = 0) to the activation (t = 1) and back."""
+                        styles: Sequence[str] = (),
+                        progress: Callable[[Sequence], Iterable] | None = None) -> None:
+    """Write a looping GIF/WebP of each panel moving from identity (t = 0) to the activation (t = 1) and back.
+
+    ``progress`` wraps the sequence of frames (e.g. :func:`actviz.progress.tracker`)."""
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
 
@@ -119,7 +122,8 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
     _check_choice(limits, LIMITS, "limits")
     check_frames(frames)
     with rc_context(styles):
-        render.write_animation(result, path, frames=frames, size=size, dpi=dpi, limits=limits, title=title)
+        render.write_animation(result, path, frames=frames, size=size, dpi=dpi, limits=limits, title=title,
+                               progress=progress)
 
 
 def _check_choice(value: str, choices: Sequence[str], what: str) -> None:

@@ -7,7 +7,7 @@ reporter and draws one bar for all figures; otherwise (a pipe, a test, ``-q``) i
 from __future__ import annotations
 
 import sys
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -21,6 +21,11 @@ def set_reporter(reporter: Reporter | None) -> None:
     """Send progress to ``reporter`` instead of a terminal bar (None: back to the default)."""
     global _reporter
     _reporter = reporter
+
+
+def tracker(label: str) -> Callable[[Sequence[T]], Iterator[T]]:
+    """A wrapper for a sequence that reports its progress under ``label``."""
+    return lambda items: track(items, len(items), label)
 
 
 def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:

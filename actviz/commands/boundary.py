@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import click
 
+from actviz.progress import tracker
 from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
-from actviz.commands.train import set_quiet, tracker, training_kwargs, training_options, validate_training
+from actviz.commands.train import set_quiet, training_kwargs, training_options, validate_training
 
 
 @click.command()

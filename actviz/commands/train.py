@@ -9,6 +9,7 @@ import click
 
 from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
 from actviz.errors import UserError
+from actviz.progress import tracker
 
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
@@ -89,13 +90,6 @@ def step_bar(total: int, label: str):
         return
     with click.progressbar(length=total, label=label, file=stream) as bar:
         yield bar.update
-
-
-def tracker(label: str) -> Callable:
-    """Wrap a sequence in the shared progress reporting (bar, batch reporter, or nothing)."""
-    from actviz.progress import track
-
-    return lambda items: track(items, len(items), label)
 
 
 @click.command()

@@ -126,8 +126,10 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     result = api.warp_result(acts, widths, seed=seed, points=points, turns=turns, scale=scale, weights=weights,
                              bias=bias, grid=grid)
     if output is not None and animate:
+        from actviz.progress import tracker
+
         api.save_warp_animation(result, output, frames=frames, limits=limits, size=figsize, dpi=dpi, title=title,
-                                styles=styles)
+                                styles=styles, progress=tracker("rendering"))
     elif output is not None:
         fig = api.warp_figure(result, limits=limits, size=figsize, dpi=dpi, title=title, styles=styles)
         api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
