@@ -72,7 +72,7 @@ def _finish(name: str, parts: list[np.ndarray], noise: float, rng: np.random.Gen
     return Dataset(name, X, y, len(parts), tuple(curves))
 
 
-def spiral(count: int, noise: float, rng: np.random.Generator, classes: int = 2, turns: float = 0.5) -> Dataset:
+def spiral(count: int, noise: float, rng: np.random.Generator, classes: int = 2, turns: float = 1.0) -> Dataset:
     """Arms r = 0.2 + t, angle 2 pi (turns t + k / classes), t uniform in [0, 1]."""
 
     def arm(t: np.ndarray, k: int) -> np.ndarray:

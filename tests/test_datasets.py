@@ -63,13 +63,13 @@ def test_clean_points_lie_on_their_class_curve(name):
         assert other.min() > 0.1  # and the other class keeps away from it
 
 
-def test_spiral_arms_wind_out_of_the_origin_half_a_turn():
+def test_spiral_arms_wind_out_of_the_origin_one_turn():
     ds = clean("spiral")
     for label, curve in ds.curves:
         r = np.hypot(*curve.T)
         assert r[0] == pytest.approx(0.2) and r[-1] == pytest.approx(1.2)
         angle = np.unwrap(np.arctan2(curve[:, 1], curve[:, 0]))
-        assert angle[-1] - angle[0] == pytest.approx(math.pi)  # half a turn, counter-clockwise
+        assert angle[-1] - angle[0] == pytest.approx(2 * math.pi)  # a whole turn, counter-clockwise
     starts = [curve[0] for _, curve in ds.curves]
     assert np.allclose(starts[0], -starts[1])  # the two arms start opposite each other
 
