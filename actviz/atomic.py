@@ -7,10 +7,51 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Iterator
 
 from actviz.errors import RunFailure
+
+_interrupted = False
+
+
+def interrupt(signum: int | None = None, frame=None) -> None:
+    """Signal handler for SIGINT and SIGTERM: remember the interrupt, then raise KeyboardInterrupt.
+
+    Python only prints (and drops) an exception raised while a weakref callback or ``__del__``
+    runs, so a signal arriving there would be lost and the run would go on to replace the
+    file. Because the interrupt is remembered, :func:`atomic_path` refuses to commit after it.
+    """
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def interrupted() -> bool:
+    """Whether SIGINT or SIGTERM arrived since :func:`catch_interrupts` began."""
+    return _interrupted
+
+
+@contextlib.contextmanager
+def catch_interrupts() -> Iterator[None]:
+    """Route SIGINT and SIGTERM to :func:`interrupt` and keep a dropped KeyboardInterrupt quiet."""
+    global _interrupted
+    _interrupted = False
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def prepare_output(path: str | os.PathLike) -> Path:
@@ -43,6 +84,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = final.with_name(f".{final.stem}.tmp-{os.getpid()}{final.suffix}")
     try:
         yield tmp
+        if _interrupted:  # the KeyboardInterrupt was dropped on the way (see interrupt)
+            raise KeyboardInterrupt
         os.replace(tmp, final)
     except OSError as exc:
         raise RunFailure(f"cannot write {final}: {exc.strerror or exc}") from None

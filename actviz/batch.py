@@ -451,6 +451,7 @@ def _worker_init(queue) -> None:
     import signal
 
     from actviz import progress
+    from actviz.atomic import interrupt
 
     def report(done: int, total: int) -> None:
         queue.put((_worker_output, done, total))
@@ -458,7 +459,7 @@ def _worker_init(queue) -> None:
     def terminate(signum, frame):
         if _worker_output is None:
             os._exit(143)
-        raise KeyboardInterrupt
+        interrupt()  # raises KeyboardInterrupt, and remembers it in case Python drops it
 
     progress.set_reporter(report)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 import traceback
 
 import click
 
 from actviz import __version__
+from actviz.atomic import catch_interrupts, interrupted
 from actviz.commands.common import FloatRange
 from actviz.errors import ActvizError
 
@@ -45,10 +45,6 @@ class LazyGroup(click.Group):
 
 def _debug_wanted(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("ACTVIZ_DEBUG", "") not in ("", "0")
-
-
-def _terminate(signum, frame):  # pragma: no cover - exercised by a subprocess test
-    raise KeyboardInterrupt
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ACTVIZ"})
@@ -86,8 +82,11 @@ def main(argv: list[str] | None = None) -> None:
     0 success; 1 failure at run time; 2 the user's mistake; 130 interrupted.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = _debug_wanted(args)
-    signal.signal(signal.SIGTERM, _terminate)
+    with catch_interrupts():  # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
+        _run(args, _debug_wanted(args))
+
+
+def _run(args: list[str], debug: bool) -> None:
     try:
         rv = cli.main(args=args, prog_name="actviz", standalone_mode=False)
         if isinstance(rv, int) and rv:
@@ -110,10 +109,14 @@ def main(argv: list[str] | None = None) -> None:
         _fail(None, debug, "out of memory; ask for fewer samples, frames or pixels", 1)
     except Exception as exc:  # a bug, not the user's fault: still one line unless --debug
         _fail(exc, debug, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", 1)
+    if interrupted():  # a signal whose KeyboardInterrupt Python dropped
+        _fail(None, debug, "interrupted", 130)
     sys.exit(0)
 
 
 def _fail(exc: BaseException | None, debug: bool, message: str, code: int) -> None:
+    if interrupted():  # whatever the signal turned into on its way (C code may raise ValueError instead)
+        message, code = "interrupted", 130
     if debug:
         traceback.print_exc()
     message = " ".join(line.strip() for line in message.splitlines() if line.strip())  # always one line

@@ -153,7 +153,7 @@ def test_interrupt_an_unhooked_render_as_its_file_appears(tmp_path, signum):
         if done.returncode == 130 and target.read_bytes() == OLD:
             assert done.stderr.strip().splitlines() == ["actviz: error: interrupted"], done.stderr
             return
-        assert target.read_bytes().rstrip().endswith(b"</svg>"), "a replaced file must be complete"
+        assert target.read_bytes().rstrip().endswith(b"</svg>"), (done.returncode, done.stderr[-3000:])
     pytest.fail("the render always finished before the signal arrived")
 
 
@@ -169,3 +169,27 @@ def test_exception_mid_write_keeps_previous_file(tmp_path):
             raise RuntimeError("disk on fire")
     assert target.read_bytes() == b"old"
     assert _temp_files(tmp_path) == []
+
+
+def test_an_interrupt_python_drops_still_stops_the_commit(tmp_path, capsys):
+    """A signal handled inside a weakref callback (or __del__) has its KeyboardInterrupt dropped by
+    Python; it is remembered, so the file is not replaced, and nothing is printed about it."""
+    import weakref
+
+    from actviz import atomic
+
+    class Thing:
+        pass
+
+    target = tmp_path / "fig.svg"
+    target.write_bytes(OLD)
+    with atomic.catch_interrupts():
+        with pytest.raises(KeyboardInterrupt):
+            with atomic.atomic_path(target) as tmp:
+                tmp.write_bytes(b"<svg>a whole new figure</svg>")
+                thing = Thing()
+                watcher = weakref.ref(thing, lambda ref: atomic.interrupt())  # noqa: F841
+                del thing  # the callback runs here; its KeyboardInterrupt goes nowhere
+        assert atomic.interrupted()
+    assert target.read_bytes() == OLD and _temp_files(tmp_path) == []
+    assert capsys.readouterr().err == ""
