@@ -280,3 +280,18 @@ def test_a_multi_line_internal_error_is_still_one_line(actviz, workdir, monkeypa
     monkeypatch.setattr(api, "plot_figure", broken)
     r = actviz("plot", "relu", "-o", "x.png")
     assert_one_line_failure(r, 1, "internal error: ValueError: x^ ^ ParseSyntaxException: something")
+
+
+@pytest.mark.parametrize("args", [("plot", "relu"), ("data", "relu"), ("warp", "relu", "--points", "20"),
+                                  ("train", "relu", "--steps", "2", "--frames", "2")])
+def test_an_unwritable_folder_is_a_run_time_failure(actviz, workdir, monkeypatch, args):
+    """Refused before any work, in one line (root may write anywhere, so the check itself is faked)."""
+    locked = workdir / "locked"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == locked else real_access(p, mode, **kw))
+    ext = ".gif" if args[0] == "train" else ".csv" if args[0] == "data" else ".png"
+    before = _snapshot(workdir)
+    r = actviz(*args, "-o", locked / f"out{ext}")
+    assert_one_line_failure(r, 1, "is not writable")
+    assert _snapshot(workdir) == before
