@@ -496,14 +496,27 @@ Event = Callable[[str, Any], None]
 (output, done, total) as an animation progresses, ``"done"`` with an :class:`Outcome`."""
 
 
+def estimated_cost(entry: Entry) -> int:
+    """A rough relative cost of rendering an entry, for ordering the work (not a promise).
+
+    Measured on the gallery: training runs, boundary figures and catalogue-wide sheets
+    take 5-6 s, animated warps about 3 s, a plot of a few functions under 1 s.
+    """
+    animated = PurePosixPath(entry.output).suffix.lower() in (".gif", ".webp") or "--animate" in entry.args
+    if entry.command in ("train", "boundary") or (entry.command == "plot" and ("--all" in entry.args
+                                                                               or "--family" in entry.args)):
+        return 5
+    return 3 if animated else 1
+
+
 def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event,
                global_args: tuple[str, ...] = ()) -> list[Outcome]:
     """Render ``entries`` with ``jobs`` worker processes (in this process when one is enough)."""
     from actviz import progress
 
     root = root.resolve()  # workers may not share this process's working directory
-    # Animations take longest: start them first so the pool finishes together.
-    order = sorted(entries, key=lambda e: (PurePosixPath(e.output).suffix.lower() not in (".gif", ".webp"), e.number))
+    # Longest first, so that no long figure starts last and leaves a worker idle (LPT scheduling).
+    order = sorted(entries, key=lambda e: (-estimated_cost(e), e.number))
     outcomes: list[Outcome] = []
     if jobs <= 1 or len(order) <= 1:
         for entry in order:
@@ -520,6 +533,31 @@ def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event,
 
 def _render_pool(order: list[Entry], root: Path, jobs: int, on_event: Event,
                  global_args: tuple[str, ...]) -> list[Outcome]:
+    with _single_threaded_maths():
+        return _run_pool(order, root, jobs, on_event, global_args)
+
+
+@contextlib.contextmanager
+def _single_threaded_maths():
+    """Workers run BLAS on one thread each: the pool already fills the cores, and letting every
+    worker's OpenBLAS start a thread per core oversubscribed them (gallery: 1.48x -> 1.68x on 2 cores).
+    Set in the environment the fork server and its workers inherit, and restored afterwards."""
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {name: os.environ.get(name) for name in names}
+    for name in names:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_pool(order: list[Entry], root: Path, jobs: int, on_event: Event,
+              global_args: tuple[str, ...]) -> list[Outcome]:
     import multiprocessing
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
