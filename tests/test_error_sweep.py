@@ -176,10 +176,7 @@ SPECS = {
     "badargs.toml": '[[figure]]\ntitle = "t"\ncommand = "plot"\nargs = ["relu", "--xlimit", "1"]\noutput = "x.png"\n',
 }
 
-KNOWN_BUGS = {
-    "warp relu --size 1x1 -o x.png": "warp's layout fails below about 2x2 in (ValueError: bottom cannot be >= top)",
-    "train relu --size 1x1 -o x.gif": "train's layout fails below about 2x1.5 in (ValueError: negative width)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 """Rows that still fail, with the reason; strict, so a fix shows up as XPASS: then delete the row from here."""
 
 BAD_INPUTS["warp"].append(("warp relu --size 1x1 -o x.png", 2, "--size"))

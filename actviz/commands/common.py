@@ -28,11 +28,12 @@ class FloatRange(click.FloatRange):
 
 
 def parse_size(text: str | None, default: tuple[float, float],
-               ratio: float | Callable[[float], float]) -> tuple[float, float]:
+               ratio: float | Callable[[float], float], minimum: tuple[float, float] = (0.5, 0.5)) -> tuple[float, float]:
     """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
 
     When only the width is given the height is ``width * ratio`` (``ratio`` may be a function of
     the width: text does not shrink with the figure, so narrow figures need relatively more height).
+    ``minimum`` is the smallest (width, height) the figure's layout can hold.
     """
     height_of = ratio if callable(ratio) else (lambda w: ratio)
     if text is None or not text.strip():
@@ -45,7 +46,7 @@ def parse_size(text: str | None, default: tuple[float, float],
         t = t[:-2]
     if t in SIZES:
         w = SIZES[t]
-        return (w, w * height_of(w))
+        return _at_least((w, w * height_of(w)), minimum, text)
     m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
     if not m:
         raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
@@ -53,7 +54,14 @@ def parse_size(text: str | None, default: tuple[float, float],
     h = float(m.group(2)) * scale if m.group(2) else w * height_of(w)
     if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
         raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
-    return (w, h)
+    return _at_least((w, h), minimum, text)
+
+
+def _at_least(size: tuple[float, float], minimum: tuple[float, float], text: str) -> tuple[float, float]:
+    if size[0] < minimum[0] or size[1] < minimum[1]:
+        raise UserError(f"--size {text} is too small for this figure: it needs at least "
+                        f"{minimum[0]:g}x{minimum[1]:g} inches")
+    return size
 
 
 def output_option(exts: str) -> Callable:

@@ -161,7 +161,8 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     api.check_view(view, kw["classes"])
     dpi = dpi or 100
     default = default_frame_size(view)
-    figsize = parse_size(size, default, ratio=default[1] / default[0])
+    figsize = parse_size(size, default, ratio=default[1] / default[0],
+                         minimum=(6.2 if view == "both" else 3.4, 3.4))
     check_pixels(figsize, dpi)
     check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi))
 
