@@ -78,7 +78,7 @@ main(sys.argv[1:])
 
 STILL = ["plot", "sigmoid", "tanh", "relu", "--size", "4x3", "--dpi", "60"]
 WARP_GIF = ["warp", "relu", "tanh", "--n", "2,5", "--points", "200", "--frames", "6", "--size", "4x3", "--dpi", "40"]
-TRAIN_GIF = ["train", "relu", "--count", "60", "--steps", "30", "--frames", "6", "--size", "3x2", "--dpi", "40"]
+TRAIN_GIF = ["train", "relu", "--count", "60", "--steps", "30", "--frames", "6", "--size", "3.4", "--dpi", "40"]
 
 HOLDS = {
     "png-mid-write": (STILL, "out.png", "write"),

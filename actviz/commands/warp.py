@@ -115,7 +115,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         check_output(output, ANIMATION_EXTS if animate else FORMATS)
         default = default_size(len(acts), len(widths), noted=limits == "panel")
         figsize = parse_size(size, default, ratio=default[1] / default[0],
-                             minimum=(max(3.5, 1.3 * len(acts) + 0.6), 1.3 * len(widths) + 1.8)) if size else None
+                             minimum=(max(2.5, 0.9 * len(acts) + 0.6), 0.8 * len(widths) + 1.2)) if size else None
         dpi = dpi or (80 if animate else 150)
         w, h = figsize or default_size(len(acts), len(widths), noted=True)
         check_pixels((w, h), dpi)
