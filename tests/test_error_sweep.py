@@ -82,6 +82,7 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("data relu --x nan", 2, "must be a number"),
         ("data relu --x 1,,2", 2, "must be a number"),
         ("data relu --xlim 2 1", 2, "bad x range"),
+        ("data relu -o x.xyz", 2, "cannot tell the format"),
         ("data relu --format xml", 2, "'xml' is not one of"),
         ("data relu -o adir", 1, "is a directory"),
         ("data nope -o keep.csv", 2, "unknown activation"),

@@ -46,11 +46,14 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from actviz.atomic import prepare_output, write_text
     from actviz.tables import format_table
 
-    if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-        fmt = suffix if suffix in FORMATS else "csv"
     if output:
         prepare_output(output)
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output else "csv"
+        if suffix not in FORMATS:
+            raise UserError(f"cannot tell the format of {Path(output).name!r}: name it .csv, .tsv or .json, "
+                            f"or give --format")
+        fmt = suffix
     x = parse_points(points) if points else None
     curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
     columns = ["x"]
