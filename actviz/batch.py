@@ -567,7 +567,8 @@ def _run_pool(order: list[Entry], root: Path, jobs: int, on_event: Event,
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         # Import the drawing stack once in the server; every worker forks from it.
-        ctx.set_forkserver_preload(["actviz.cli", "actviz.render.figure", "actviz.render.animation"])
+        ctx.set_forkserver_preload(["actviz.cli", "actviz.catalogue", "actviz.render.figure", "actviz.render.animation",
+                                    "actviz.render.curves", "actviz.render.warp", "actviz.render.training"])
     frames = ctx.Queue()
     outcomes: list[Outcome] = []
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(frames,))
