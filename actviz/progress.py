@@ -6,6 +6,7 @@ reporter and draws one bar for all figures; otherwise (a pipe, a test, ``-q``) i
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -38,13 +39,30 @@ def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:
             done += 1
             report(done, total)
         return
-    from actviz import settings
-
-    stream = sys.stderr
-    if settings.quiet() or not (hasattr(stream, "isatty") and stream.isatty()):
+    if not bar_wanted():
         yield from items
         return
     import click
 
-    with click.progressbar(items, length=total, label=label, file=stream) as bar:
+    with click.progressbar(items, length=total, label=label, file=sys.stderr) as bar:
         yield from bar
+
+
+def bar_wanted() -> bool:
+    """A terminal bar only on a terminal, and not with -q."""
+    from actviz import settings
+
+    stream = sys.stderr
+    return not settings.quiet() and hasattr(stream, "isatty") and stream.isatty()
+
+
+@contextlib.contextmanager
+def step_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A terminal bar advanced by ``update(k)`` (training steps); None when no bar is wanted."""
+    if not bar_wanted():
+        yield None
+        return
+    import click
+
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update

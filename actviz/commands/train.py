@@ -1,15 +1,13 @@
 """``actviz train``: a tiny network learning, as an animated GIF or WebP."""
 from __future__ import annotations
 
-import contextlib
-import sys
 from typing import Callable
 
 import click
 
 from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
 from actviz.errors import UserError
-from actviz.progress import tracker
+from actviz.progress import step_bar, tracker
 
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
@@ -77,19 +75,6 @@ def set_quiet(quiet: bool) -> None:
         from actviz import settings
 
         settings.set_verbosity(-1)
-
-
-@contextlib.contextmanager
-def step_bar(total: int, label: str):
-    """A terminal progress bar updated by ``update(k)``; None when quiet or not on a terminal."""
-    from actviz import settings
-
-    stream = sys.stderr
-    if settings.quiet() or not (hasattr(stream, "isatty") and stream.isatty()):
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=stream) as bar:
-        yield bar.update
 
 
 @click.command()
