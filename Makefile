@@ -27,7 +27,7 @@ test: $(STAMP)
 
 # Regenerate README's command reference from the Click definitions (a test checks it is current).
 docs: $(STAMP)
-	$(BIN)/python -m actviz.docs --write README.md
+	$(BIN)/python -m actviz.cli.reference --write README.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

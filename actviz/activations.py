@@ -1,304 +1,59 @@
-"""The activation registry and the one parser of activation specs.
+"""Activations for library users and plug-in authors: the types, and the current run's registry.
 
-An :class:`Activation` keeps a function and its analytic derivative together
-(as TensorFlow Playground does), with its formula, parameters and properties.
-Entries live in :mod:`actviz.catalogue`; this module only knows how to look
-them up and bind parameters from a spec such as ``elu:alpha=0.5``.
+Plug-ins build :class:`Activation` entries (with :class:`Param` and
+:class:`Properties`) and advertise them through the ``actviz.activations`` entry-point
+group. :func:`register`, :func:`get` and :func:`catalogue` act on the registry of
+the current :class:`~actviz.context.Context`: in a script or notebook that is the
+session's own; a CLI run has a fresh one that disappears with it. The built-ins are
+always there, whatever is registered first.
 """
 from __future__ import annotations
 
-import difflib
-import math
-import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from actviz.core.activation import FAMILIES, KINDS, Activation, BoundActivation, Param, Properties
+from actviz.core.numbers import parse_number
+from actviz.core.registry import current as _current
+from actviz.core.spec import parse_spec, parse_specs
 
-if TYPE_CHECKING:  # numpy is imported lazily so that `actviz --help` stays fast
-    import numpy as np
-
-from actviz.errors import UserError
-
-FAMILIES: tuple[str, ...] = ("sigmoidal", "relu", "smooth-relu", "shrink", "other")
-"""Families: S-shaped; ReLU-like (piecewise linear); smooth ReLU-like; shrink; periodic and other."""
-
-KINDS: tuple[str, ...] = ("elementwise", "vector", "widening", "pooling")
-"""How a function acts on a layer's vector. Only ``elementwise`` works unit by unit;
-``vector`` (softmax) couples all units, ``widening`` (CReLU) doubles them and
-``pooling`` (maxout) takes the max over groups of units. Their curves are 1-D sections,
-described in each entry's ``note``."""
-
-ArrayFn = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class Param:
-    """A named numeric parameter with its default and valid interval."""
-
-    name: str
-    default: float
-    low: float = -math.inf
-    high: float = math.inf
-    low_inclusive: bool = True
-    high_inclusive: bool = True
-    doc: str = ""
-
-    def check(self, value: float, owner: str) -> float:
-        """Return ``value`` if it lies in the valid interval, else raise :class:`UserError`."""
-        ok_low = value >= self.low if self.low_inclusive else value > self.low
-        ok_high = value <= self.high if self.high_inclusive else value < self.high
-        if not (math.isfinite(value) and ok_low and ok_high):
-            raise UserError(f"parameter {self.name}={value:g} of {owner} is out of range: needs {self.interval()}")
-        return value
-
-    def interval(self) -> str:
-        """The valid interval in words, e.g. ``0 < alpha``."""
-        parts = []
-        if self.low > -math.inf:
-            parts.append(f"{self.low:g} {'<=' if self.low_inclusive else '<'} ")
-        parts.append(self.name)
-        if self.high < math.inf:
-            parts.append(f" {'<=' if self.high_inclusive else '<'} {self.high:g}")
-        return "".join(parts) if len(parts) > 1 else f"{self.name} finite"
-
-
-@dataclass(frozen=True)
-class Properties:
-    """Properties at the default parameters; the test suite checks each against f and f'."""
-
-    range: tuple[float, float]
-    monotonic: bool
-    zero_centred: bool
-    smooth: bool
-    bounded: bool
-    max_slope: float
-
-    def as_dict(self) -> dict:
-        return {
-            "range": [_json_number(v) for v in self.range],
-            "monotonic": self.monotonic,
-            "zero_centred": self.zero_centred,
-            "smooth": self.smooth,
-            "bounded": self.bounded,
-            "max_slope": _json_number(self.max_slope),
-        }
-
-
-def format_value(v: float) -> str:
-    """Short text for a parameter value that still reads back as exactly the same float."""
-    short = f"{v:g}"
-    return short if float(short) == v else repr(float(v))
-
-
-def _json_number(v: float) -> float | str:
-    return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
-
-
-@dataclass(frozen=True)
-class Activation:
-    """One activation function: f, its analytic derivative, formula, parameters, properties."""
-
-    name: str
-    title: str
-    family: str
-    f: ArrayFn
-    df: ArrayFn
-    latex: str
-    props: Properties
-    params: tuple[Param, ...] = ()
-    aliases: tuple[str, ...] = ()
-    kind: str = "elementwise"
-    kinks: tuple[float, ...] = ()
-    source: str = ""
-    note: str = ""
-
-    def param(self, name: str) -> Param:
-        for p in self.params:
-            if p.name == name:
-                return p
-        known = ", ".join(p.name for p in self.params) or "none"
-        raise UserError(f"{self.name} has no parameter {name!r} (parameters: {known})")
-
-    def defaults(self) -> dict[str, float]:
-        return {p.name: p.default for p in self.params}
-
-    def as_dict(self) -> dict:
-        """Plain data for ``actviz list --json``."""
-        return {
-            "name": self.name,
-            "title": self.title,
-            "aliases": list(self.aliases),
-            "family": self.family,
-            "kind": self.kind,
-            "formula": self.latex,
-            "parameters": {p.name: p.default for p in self.params},
-            "properties": self.props.as_dict(),
-            "source": self.source,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
-class BoundActivation:
-    """An activation with its parameters fixed: what every command works with."""
-
-    act: Activation
-    params: Mapping[str, float] = field(default_factory=dict)
-
-    def f(self, x: "np.ndarray") -> "np.ndarray":
-        """f(x) elementwise, for any array-like of floats."""
-        import numpy as np
-
-        return self.act.f(np.asarray(x, dtype=float), **self.params)
-
-    def df(self, x: "np.ndarray") -> "np.ndarray":
-        """The analytic derivative f'(x)."""
-        import numpy as np
-
-        return self.act.df(np.asarray(x, dtype=float), **self.params)
-
-    @property
-    def name(self) -> str:
-        return self.act.name
-
-    @property
-    def changed(self) -> dict[str, float]:
-        """Parameters that differ from their defaults."""
-        return {k: v for k, v in self.params.items() if v != self.act.param(k).default}
-
-    @property
-    def spec(self) -> str:
-        """Canonical spec text that parses back to this activation."""
-        changed = self.changed
-        if not changed:
-            return self.act.name
-        return self.act.name + ":" + ",".join(f"{k}={format_value(v)}" for k, v in changed.items())
-
-    @property
-    def label(self) -> str:
-        """Legend label: the title, with parameters that differ from the defaults."""
-        changed = self.changed
-        if not changed:
-            return self.act.title
-        return self.act.title + " (" + ", ".join(f"{k}={format_value(v)}" for k, v in changed.items()) + ")"
-
-    @property
-    def latex(self) -> str:
-        return self.act.latex
-
-    def require_kind(self, allowed: Iterable[str], command: str) -> "BoundActivation":
-        """Refuse activations a command cannot use, in one clear line."""
-        if self.act.kind not in allowed:
-            raise UserError(
-                f"{command} cannot use {self.act.name}: it is a {self.act.kind} function, "
-                f"not element-wise ({self.act.note or 'see actviz list'})"
-            )
-        return self
-
-
-_REGISTRY: dict[str, Activation] = {}
-_LOOKUP: dict[str, str] = {}
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+__all__ = ["FAMILIES", "KINDS", "Activation", "BoundActivation", "Param", "Properties", "catalogue", "get",
+           "parse_number", "parse_spec", "parse_specs", "register", "unregister"]
 
 
 def register(act: Activation) -> Activation:
-    """Add an entry; names and aliases must be unique across the registry."""
-    if act.family not in FAMILIES:
-        raise ValueError(f"{act.name}: unknown family {act.family!r}")
-    if act.kind not in KINDS:
-        raise ValueError(f"{act.name}: unknown kind {act.kind!r}")
-    for key in (act.name, *act.aliases):
-        k = _key(key)
-        if k in _LOOKUP:
-            raise ValueError(f"duplicate activation name {key!r}")
-        _LOOKUP[k] = act.name
-    _REGISTRY[act.name] = act
-    return act
+    """Add ``act`` to the current registry; its name and aliases must be new.
+
+    Parameters
+    ----------
+    act : Activation
+        The entry to add.
+
+    Returns
+    -------
+    Activation
+        ``act`` itself.
+    """
+    return _current().register(act)
 
 
 def unregister(name: str) -> None:
-    """Remove an entry and its aliases (used when an expression activation is redefined)."""
-    act = _REGISTRY.pop(name, None)
-    if act is not None:
-        for key in (act.name, *act.aliases):
-            _LOOKUP.pop(_key(key), None)
-
-
-def _ensure_loaded() -> None:
-    if not _REGISTRY:
-        import actviz.catalogue  # noqa: F401  (registers the built-ins)
-
-        from actviz import plugins
-
-        plugins.load_entry_points()
-
-
-def catalogue() -> list[Activation]:
-    """All registered activations, in catalogue order."""
-    _ensure_loaded()
-    return list(_REGISTRY.values())
+    """Remove an entry added with :func:`register` (built-ins and plug-ins stay)."""
+    _current().unregister(name)
 
 
 def get(name: str) -> Activation:
-    """Look up an activation by name or alias; unknown names suggest the closest ones."""
-    _ensure_loaded()
-    k = _key(name)
-    if k in _LOOKUP:
-        return _REGISTRY[_LOOKUP[k]]
-    close = difflib.get_close_matches(k, list(_LOOKUP), n=3, cutoff=0.5)
-    names = list(dict.fromkeys(_LOOKUP[c] for c in close))
-    hint = f"; did you mean {', '.join(names)}?" if names else "; see 'actviz list'"
-    raise UserError(f"unknown activation {name.strip()!r}{hint}")
+    """The activation called ``name`` (or with that alias); an unknown name suggests close ones.
+
+    Parameters
+    ----------
+    name : str
+        A name or alias, compared without case, with ``-`` and spaces read as ``_``.
+
+    Returns
+    -------
+    Activation
+    """
+    return _current().get(name)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def parse_number(text: str, what: str) -> float:
-    """Parse a finite decimal number or raise a :class:`UserError` naming ``what``."""
-    t = text.strip()
-    if not _NUMBER.match(t):
-        raise UserError(f"{what} must be a number, got {text.strip()!r}")
-    return float(t)
-
-
-def parse_spec(spec: str) -> BoundActivation:
-    """Parse ``name`` or ``name:key=value,key=value`` (or ``expr:...``) into a bound activation."""
-    if not isinstance(spec, str) or not spec.strip():
-        raise UserError("empty activation spec; give a name such as relu or elu:alpha=0.5")
-    text = spec.strip()
-    head, sep, rest = text.partition(":")
-    if _key(head) == "expr":
-        from actviz import expr
-
-        return expr.parse_expression_spec(rest)
-    act = get(head)
-    values = act.defaults()
-    if sep and not rest.strip():
-        raise UserError(f"activation spec {text!r} has ':' but no parameters; write e.g. {act.name}:{_example(act)}")
-    if rest.strip():
-        for item in rest.split(","):
-            key, eq, value = item.partition("=")
-            key = key.strip()
-            if not eq or not key:
-                raise UserError(f"bad parameter {item.strip()!r} in {text!r}; write key=value, e.g. {act.name}:{_example(act)}")
-            p = act.param(key)
-            values[p.name] = p.check(parse_number(value, f"parameter {key} of {act.name}"), act.name)
-    return BoundActivation(act, values)
-
-
-def _example(act: Activation) -> str:
-    if act.params:
-        p = act.params[0]
-        return f"{p.name}={p.default:g}"
-    return "(no parameters)"
-
-
-def parse_specs(specs: Iterable[str]) -> list[BoundActivation]:
-    """Parse several specs; an empty list is a user error."""
-    bound = [parse_spec(s) for s in specs]
-    if not bound:
-        raise UserError("no activation given; name at least one, e.g. relu")
-    return bound
+def catalogue() -> list[Activation]:
+    """Every registered activation: built-ins, plug-ins, then this session's own, in that order."""
+    return _current().all()

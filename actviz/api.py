@@ -10,20 +10,27 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
-from actviz.activations import BoundActivation, Activation, catalogue, parse_spec, parse_specs
-from actviz.curves import Curve, evaluate, sample_grid
+from actviz.core.activation import Activation, BoundActivation
+from actviz.core.curves import Curve, evaluate, sample_grid
+from actviz.core.registry import current as _registry
+from actviz.core.spec import parse_spec
 from actviz.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from actviz.warp import WarpResult
-    from actviz.datasets import Dataset
-    from actviz.net import TrainingRun
+    from actviz.core.datasets import Dataset
+    from actviz.core.net import TrainingRun
+    from actviz.core.warp import WarpResult
 
 __all__ = ["activation", "catalogue", "curves", "plot_figure", "save", "select_specs", "Activation",
            "BoundActivation", "Curve"]
 __all__ += ["warp_result", "warp_figure", "save_warp_animation"]
+
+
+def catalogue() -> list[Activation]:
+    """Every activation of the current run's registry: built-ins, plug-ins, then definitions."""
+    return _registry().all()
 
 
 def activation(spec: str) -> BoundActivation:
@@ -87,7 +94,7 @@ def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: 
     ``activations`` defaults to the article's columns (identity, sigmoid, tanh, relu, elu,
     tanhshrink: those the catalogue has). The result holds the arrays and ``metrics()``.
     """
-    from actviz import warp
+    from actviz.core import warp
 
     specs = warp.default_activations() if activations is None else activations
     acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
@@ -100,7 +107,7 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
     """The grid of warped spirals: one row per n, one column per activation (``limits``: shared or panel)."""
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
-    from actviz.warp import LIMITS
+    from actviz.core.warp import LIMITS
 
     _check_choice(limits, LIMITS, "limits")
     with rc_context(styles):
@@ -117,7 +124,7 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
 
-    from actviz.warp import LIMITS, check_frames
+    from actviz.core.warp import LIMITS, check_frames
 
     _check_choice(limits, LIMITS, "limits")
     check_frames(frames)
@@ -142,7 +149,7 @@ ARTICLE_MODELS = ("sigmoid@4", "softplus@4", "relu@4", "relu@300")
 def dataset(name: str = "circles", *, count: int = 400, noise: float = 0.05, seed: int = 0,
             classes: int = 2) -> "Dataset":
     """A 2-D toy data set (spiral, circles, moons, xor, blobs) with its class curves, from ``seed``."""
-    from actviz import datasets, net
+    from actviz.core import datasets, net
 
     return datasets.make(name, count, noise, net.seed_streams(seed)[0], classes)
 
@@ -160,7 +167,7 @@ def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] =
     ``schedule``; ``run.curve`` the loss and accuracy of every step. The same
     arguments and seed give the same numbers. Divergence raises RunFailure.
     """
-    from actviz import net
+    from actviz.core import net
 
     act = activation if isinstance(activation, BoundActivation) else parse_spec(activation)
     ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
@@ -207,7 +214,7 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     """Train one network per model (``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare
     activation uses ``hidden``) on the same data and draw their decision boundaries side by side,
     titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0."""
-    from actviz import net
+    from actviz.core import net
     from actviz.render import training as render
     from actviz.render.figure import rc_context
 
@@ -237,9 +244,7 @@ def define(text: str) -> Activation:
     The expression is checked against a whitelist (never evaluated as Python), its derivative is
     exact (SymPy, ``pip install 'actviz[expr]'``). Unnamed: ``activation("expr:x*tanh(x)")``.
     """
-    from actviz import expr
-
-    return expr.define(text)
+    return _registry().define(text)
 
 
 def styles() -> list[str]:
@@ -253,7 +258,6 @@ def styles() -> list[str]:
 def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
     """``"column"`` (3.5 in), ``"page"`` (7.16 in), ``"W"`` or ``"WxH"`` in inches or cm -> (width, height)
     in inches. Without a height, ``ratio`` (or, when None, the rule of ``actviz plot``) gives it."""
-    from actviz.commands.common import parse_size
-    from actviz.commands.plot import overlay_ratio
+    from actviz.render.layout import OVERLAY_SIZE, overlay_ratio, parse_size
 
-    return parse_size(size, (7.0, 3.2), ratio if ratio is not None else overlay_ratio)
+    return parse_size(size, OVERLAY_SIZE, ratio if ratio is not None else overlay_ratio)

@@ -1,7 +1,7 @@
 """Progress of long loops (frames of an animation, epochs), shown where it makes sense.
 
 A command wraps its frame loop in :func:`track`. Run from a terminal it shows a
-click progress bar on stderr; inside ``actviz render`` the batch renderer installs a
+click progress bar on stderr; inside ``actviz render`` the run's context carries a
 reporter and draws one bar for all figures; otherwise (a pipe, a test, ``-q``) it is silent.
 """
 from __future__ import annotations
@@ -10,18 +10,9 @@ import contextlib
 import sys
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
+from actviz import context
+
 T = TypeVar("T")
-
-Reporter = Callable[[int, int], None]
-"""``reporter(done, total)``, called after each item."""
-
-_reporter: Reporter | None = None
-
-
-def set_reporter(reporter: Reporter | None) -> None:
-    """Send progress to ``reporter`` instead of a terminal bar (None: back to the default)."""
-    global _reporter
-    _reporter = reporter
 
 
 def tracker(label: str) -> Callable[[Sequence[T]], Iterator[T]]:
@@ -31,8 +22,8 @@ def tracker(label: str) -> Callable[[Sequence[T]], Iterator[T]]:
 
 def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:
     """Yield ``items`` (``total`` of them), reporting progress after each one."""
-    if _reporter is not None:
-        report = _reporter
+    report = context.current().reporter
+    if report is not None:
         done = 0
         for item in items:
             yield item
@@ -50,10 +41,8 @@ def track(items: Iterable[T], total: int, label: str = "") -> Iterator[T]:
 
 def bar_wanted() -> bool:
     """A terminal bar only on a terminal, and not with -q."""
-    from actviz import settings
-
     stream = sys.stderr
-    return not settings.quiet() and hasattr(stream, "isatty") and stream.isatty()
+    return not context.quiet() and hasattr(stream, "isatty") and stream.isatty()
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from actviz import cli
+from actviz.context import Context
 
 # Property tests: the same examples on every run (no flaky CI), no deadline (a loaded machine is
 # not a failure), bounded example counts, no .hypothesis database. HYPOTHESIS_PROFILE=explore
@@ -19,6 +20,14 @@ hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, data
                                      print_blob=True)
 hypothesis_settings.register_profile("explore", deadline=None, database=None, max_examples=500)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_context():
+    """Every test runs in its own context: budgets, verbosity, reporter and definitions start
+    fresh and are gone afterwards, so no test sees what another one set (in any order)."""
+    with Context() as ctx:
+        yield ctx
 
 
 @dataclass

@@ -11,16 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from actviz import api, expr
+from actviz import api
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-@pytest.fixture(autouse=True)
-def _forget_definitions():
-    yield
-    for act in expr.defined():
-        expr.undefine(act.name)
 
 
 def _readme_example() -> str:

@@ -13,16 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from actviz import batch, progress
+from actviz import context, progress
+from actviz.gallery import manifest, pool
+from actviz.gallery.spec import load_spec
 
 
-REAL_FINGERPRINT = batch.code_fingerprint
+REAL_FINGERPRINT = manifest.code_fingerprint
 
 
 @pytest.fixture(autouse=True)
 def steady_code(monkeypatch):
     """Pin the package's fingerprint, so that an edit elsewhere during a test cannot make outputs stale."""
-    monkeypatch.setattr(batch, "code_fingerprint", lambda package=None: "c" * 64)
+    monkeypatch.setattr(manifest, "code_fingerprint", lambda package=None: "c" * 64)
 
 
 def write_spec(folder: Path, body: str, name: str = "spec.toml") -> Path:
@@ -114,7 +116,7 @@ def test_edited_or_missing_outputs_are_rendered_again(actviz, tmp_path):
     good = (tmp_path / "relu.svg").read_bytes()
     (tmp_path / "sig.png").unlink()
     (tmp_path / "relu.svg").write_text("clobbered")
-    plan = batch.plan(batch.load_spec(spec))
+    plan = manifest.plan(load_spec(spec))
     assert sorted((e.output, why) for e, why in plan.stale) == [
         ("relu.svg", "file changed since it was rendered"), ("sig.png", "missing")]
     r = actviz("render", spec, "-j", "1")
@@ -125,18 +127,18 @@ def test_edited_or_missing_outputs_are_rendered_again(actviz, tmp_path):
 def test_a_code_change_makes_everything_stale(actviz, tmp_path, monkeypatch):
     spec = write_spec(tmp_path, TWO)
     assert actviz("render", spec, "-j", "1").exit_code == 0
-    monkeypatch.setattr(batch, "code_fingerprint", lambda package=None: "0" * 64)
-    plan = batch.plan(batch.load_spec(spec))
+    monkeypatch.setattr(manifest, "code_fingerprint", lambda package=None: "0" * 64)
+    plan = manifest.plan(load_spec(spec))
     assert [why for _, why in plan.stale] == ["entry or code changed"] * 2
 
 
 def test_library_versions_are_part_of_the_key(tmp_path, monkeypatch):
-    spec = batch.load_spec(write_spec(tmp_path, TWO))
-    env = batch.environment()
-    assert set(env) == {"actviz", "code", *batch.DRAWING_LIBRARIES}
-    keys = {batch.entry_key(e, env) for e in spec.entries}
+    spec = load_spec(write_spec(tmp_path, TWO))
+    env = manifest.environment()
+    assert set(env) == {"actviz", "code", *manifest.DRAWING_LIBRARIES}
+    keys = {manifest.entry_key(e, env) for e in spec.entries}
     other = dict(env, matplotlib="0.0")
-    assert keys.isdisjoint(batch.entry_key(e, other) for e in spec.entries)
+    assert keys.isdisjoint(manifest.entry_key(e, other) for e in spec.entries)
 
 
 def test_code_fingerprint_follows_sources_only(tmp_path):
@@ -287,7 +289,7 @@ def test_quiet_prints_errors_only(actviz, tmp_path):
 def test_the_terminal_bar_shows_figures_and_frames(monkeypatch):
     import io
 
-    from actviz.commands.render import _Progress
+    from actviz.cli.render import _Progress
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -298,24 +300,21 @@ def test_the_terminal_bar_shows_figures_and_frames(monkeypatch):
     with _Progress() as show:
         show("start", 2)
         show("frame", ("a.gif", 3, 10))
-        show("done", batch.Outcome("b.png", False, "unknown activation 'relu7'"))
-        show("done", batch.Outcome("a.gif", True, sha256="0" * 64))
+        show("done", pool.Outcome("b.png", False, "unknown activation 'relu7'"))
+        show("done", pool.Outcome("a.gif", True, sha256="0" * 64))
     text = term.getvalue()
     assert "a.gif 3/10" in text and "50%" in text and "100%" in text
     assert "actviz: b.png: unknown activation 'relu7'" in text
 
 
 def test_the_start_method_is_explicit():
-    assert batch.start_method() in ("forkserver", "spawn")
+    assert pool.start_method() in ("forkserver", "spawn")
 
 
 def test_progress_reports_each_frame_to_the_batch(monkeypatch):
     seen = []
-    progress.set_reporter(lambda done, total: seen.append((done, total)))
-    try:
+    with context.Context(reporter=lambda done, total: seen.append((done, total))):
         assert list(progress.track(iter("abc"), 3)) == ["a", "b", "c"]
-    finally:
-        progress.set_reporter(None)
     assert seen == [(1, 3), (2, 3), (3, 3)]
     assert list(progress.track(range(2), 2)) == [0, 1]  # no terminal: silent
 
@@ -330,12 +329,12 @@ def test_nothing_to_do_is_fast_and_imports_no_drawing_library(tmp_path):
     spec = write_spec(tmp_path, TWO)
     # A fresh process, timed from its first actviz import. The fingerprint is still computed
     # (and timed) but pinned, since others may edit the package between the two runs.
-    probe = ("import sys, time; t = time.perf_counter(); from actviz import batch, cli\n"
-             "real = batch.code_fingerprint\n"
-             "batch.code_fingerprint = lambda package=None: (real(package), 'c' * 64)[1]\n"
+    probe = ("import sys, time; t = time.perf_counter(); from actviz import cli\nfrom actviz.gallery import manifest\n"
+             "real = manifest.code_fingerprint\n"
+             "manifest.code_fingerprint = lambda package=None: (real(package), 'c' * 64)[1]\n"
              "try:\n    cli.main(['render', '-j', '1', sys.argv[1]])\nexcept SystemExit as e:\n    code = e.code\n"
              "print(code, round(time.perf_counter() - t, 3), "
-             "sorted(m for m in ('matplotlib', 'numpy', 'PIL', 'actviz.commands.plot') if m in sys.modules))")
+             "sorted(m for m in ('matplotlib', 'numpy', 'PIL', 'actviz.cli.plot') if m in sys.modules))")
     first = subprocess.run([sys.executable, "-c", probe, str(spec)], capture_output=True, text=True, timeout=60)
     assert first.stdout.startswith("rendered 2"), first.stderr
     r = subprocess.run([sys.executable, "-c", probe, str(spec)], capture_output=True, text=True, timeout=60)

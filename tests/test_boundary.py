@@ -7,8 +7,9 @@ import pytest
 from matplotlib.collections import LineCollection
 from PIL import Image
 
-from actviz import api, net
+from actviz import api
 from actviz.activations import catalogue
+from actviz.core import net
 from actviz.render import training as render
 from actviz.render.figure import rc_context
 

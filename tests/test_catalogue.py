@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from matplotlib.mathtext import MathTextParser
 
 from actviz import activations as A
-from actviz import catalogue as C
+from actviz.core import catalogue as C
+from actviz.core.activation import name_key
 from actviz.errors import UserError
 
 ACTS = A.catalogue()
@@ -89,7 +90,7 @@ def test_catalogue_is_complete():
 
 @pytest.mark.parametrize("act", ACTS, ids=NAMES)
 def test_entry_metadata(act):
-    assert act.name == A._key(act.name) and act.title
+    assert act.name == name_key(act.name) and act.title
     assert act.family in A.FAMILIES and act.kind in A.KINDS
     assert set(act.source.split(",")) <= {"article", "catalogue26", "torch"} and act.source
     expected_kind = {"softmax": "vector", "crelu": "widening", "maxout": "pooling"}.get(act.name, "elementwise")

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from actviz import datasets
+from actviz.core import datasets
 from actviz.errors import UserError
 
 NAMES = list(datasets.DATASETS)

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from actviz import batch, gallery
+from actviz.cli import cli
+from actviz.gallery import indexes as gallery
+from actviz.gallery import manifest, run
+from actviz.gallery import spec as batch
 from actviz.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +42,7 @@ def args_of(spec: batch.Spec, command: str) -> list[list[str]]:
 
 
 def test_every_entry_parses_as_on_the_command_line(spec):
-    batch.check_arguments(spec, spec.entries)
+    run.check_arguments(spec, spec.entries, cli)
 
 
 ARTICLE_FAMILIES = [
@@ -95,11 +98,11 @@ def test_the_decision_boundaries_are_there(spec):
 
 def test_every_figure_is_committed_as_rendered(spec):
     """Each output exists and has the bytes the manifest says were rendered (not edited since)."""
-    records = batch.read_manifest(spec.manifest_path)
+    records = manifest.read_manifest(spec.manifest_path)
     for entry in spec.entries:
         path = GALLERY / entry.output
         assert path.is_file(), f"{entry.output} is missing: run make gallery"
-        assert records.get(entry.output, {}).get("sha256") == batch.file_digest(path), entry.output
+        assert records.get(entry.output, {}).get("sha256") == manifest.file_digest(path), entry.output
 
 
 def test_the_indexes_are_generated_from_the_spec(spec):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from actviz.errors import UserError
-from actviz.limits import LIMITS, check_animation
+from actviz.context import Context, Limits
+from actviz.core.budgets import check_animation
 
 
 def test_huge_image_refused_before_drawing(actviz, tmp_path):
@@ -25,9 +26,8 @@ def test_raised_budget_lets_a_large_image_through(actviz, tmp_path):
     assert out.stat().st_size > 0
 
 
-def test_animation_memory_budget(monkeypatch):
-    monkeypatch.setattr(LIMITS, "max_animation_mb", 100.0)
-    monkeypatch.setattr(LIMITS, "max_megapixels", 100.0)
-    check_animation(400, 480, 480)  # 92 MB of palette frames: fits
-    with pytest.raises(UserError, match="--max-animation-mb"):
-        check_animation(500, 480, 480)  # 115 MB: refused
+def test_animation_memory_budget():
+    with Context(limits=Limits(max_animation_mb=100.0, max_megapixels=100.0)):
+        check_animation(400, 480, 480)  # 92 MB of palette frames: fits
+        with pytest.raises(UserError, match="--max-animation-mb"):
+            check_animation(500, 480, 480)  # 115 MB: refused

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from actviz import api, datasets, net
+from actviz import api
+from actviz.core import datasets, net
 from actviz.activations import catalogue, parse_spec
 from actviz.errors import RunFailure, UserError
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from actviz import docs
+from actviz.cli import reference as docs
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -20,7 +20,7 @@ def _section() -> str:
 def test_reference_section_matches_the_click_definitions():
     # a fresh process: Click caches each command's help option the first time it is built, so a test
     # that invoked a command on its own (without the group's -h) would change the text in this one
-    done = subprocess.run([sys.executable, "-m", "actviz.docs"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "actviz.cli.reference"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert _section() == done.stdout.rstrip(), "README's command reference is stale: run `make docs`"
 

@@ -11,8 +11,9 @@ import pytest
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from actviz import api, datasets, net
-from actviz.commands import train as cmd
+from actviz import api
+from actviz.core import datasets, net
+from actviz.cli import train as cmd
 from actviz.render import training as render
 from actviz.render.figure import rc_context
 

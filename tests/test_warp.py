@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from actviz import api, warp
+from actviz import api
+from actviz.core import warp
 from actviz.activations import parse_spec
 from actviz.errors import UserError
 
@@ -345,7 +346,7 @@ def test_cli_bad_input_exits_2_in_one_line_without_a_file(actviz, tmp_path, monk
 
 
 def test_cli_choices_are_the_cores():
-    from actviz.commands import warp as command
+    from actviz.cli import warp as command
 
     assert command.WEIGHTS == warp.WEIGHTS and command.LIMITS == warp.LIMITS
 

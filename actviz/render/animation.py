@@ -16,7 +16,7 @@ from PIL import Image
 from actviz.atomic import atomic_path
 from actviz.errors import UserError
 
-ANIMATION_FORMATS = (".gif", ".webp")
+from actviz.render.layout import ANIMATION_FORMATS
 
 
 def animation_format(path: str | os.PathLike) -> str:

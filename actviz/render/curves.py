@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.figure import Figure
 
-from actviz.curves import Curve
+from actviz.core.curves import Curve
 from actviz.render.figure import new_figure
 
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))

@@ -22,15 +22,9 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from actviz.atomic import atomic_path  # noqa: E402
 from actviz.errors import UserError  # noqa: E402
+from actviz.render.layout import IMAGE_FORMATS  # noqa: E402
 
-FORMATS: dict[str, str] = {
-    ".png": "png",
-    ".svg": "svg",
-    ".pdf": "pdf",
-    ".pgf": "pgf",
-    ".eps": "eps",
-}
-"""Still-image formats by file extension."""
+FORMATS = IMAGE_FORMATS
 
 DETERMINISTIC_RC = {
     "svg.hashsalt": "actviz",
@@ -70,7 +64,7 @@ def rc_context(styles: Iterable[str] = ()) -> Iterator[None]:
 
 def new_figure(width: float, height: float, dpi: float = 100) -> Figure:
     """A Figure with an Agg canvas, independent of pyplot's global state (pixel budget checked)."""
-    from actviz.limits import check_image
+    from actviz.core.budgets import check_image
 
     check_image(width, height, dpi)
     fig = Figure(figsize=(width, height), dpi=dpi)
@@ -110,7 +104,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] =
             tmp.write_bytes(re.sub(rb"^%%CreationDate:[^\n]*\n", b"", buf.getvalue(), count=1, flags=re.M))
         else:
             fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, transparent=transparent, metadata=_METADATA[fmt], **extra)
-    from actviz.settings import note
+    from actviz.context import note
 
     w, h = fig.get_size_inches()
     note(f"wrote {path} ({fmt}, {w:.2f} x {h:.2f} in{f', {dpi or fig.dpi:g} dpi' if fmt == 'png' else ''})")

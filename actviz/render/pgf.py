@@ -120,7 +120,7 @@ class FigureCanvasActvizPgf(FigureCanvasPgf):
         self.figure.draw(renderer)
         fh.write(HEADER.replace("{measure}", pgf.measured_with))
         if not isinstance(fh, io.BytesIO):
-            from actviz.settings import note
+            from actviz.context import note
 
             note(f"PGF text measured with {pgf.measured_with}; LaTeX sets the text when the file is \\input")
         _writeln(fh, r"\begingroup")

@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import contourpy
 import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -25,16 +24,15 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from actviz import net
-from actviz.datasets import Dataset
+from actviz.core import net
+from actviz.core.datasets import Dataset
+from actviz.core.scenes import boundary_lines, data_box, grid_lines, logit_limits, sample_box, zero_lines
 from actviz.render.figure import new_figure
+from actviz.render.layout import boundary_layout, train_size as default_frame_size
 
 CLASS_COLORS = ("#2060c0", "#d83030", "#2a9d3a", "#e08a00", "#7b4fb5", "#8c564b", "#d45fa8", "#6b6b6b")
 CLASS_NAMES = ("blue", "red", "green", "orange", "purple", "brown", "pink", "grey")
 VIEWS = ("logit", "input", "both")
-GRID_LINES = 13
-"""Lines of the input grid in each direction."""
-GRID_SAMPLES = 120
 MAX_UNIT_LINES = 16
 """``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
 
@@ -62,39 +60,6 @@ class Look:
         return tuple(float(v) for v in self.bg + k * (self.classes[c] - self.bg))
 
 
-# ---- geometry (arrays only) -------------------------------------------------------------
-
-def square_box(points: np.ndarray, pad: float = 0.08) -> tuple[float, float, float, float]:
-    """A square (x0, x1, y0, y1) around ``points`` with ``pad`` of its size on each side."""
-    lo, hi = points.min(axis=0), points.max(axis=0)
-    centre = (lo + hi) / 2
-    half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + pad)
-    return (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
-
-
-def data_box(data: Dataset) -> tuple[float, float, float, float]:
-    """The input-plane square shown for a data set (points and curves)."""
-    return square_box(np.concatenate([data.X, *[c for _, c in data.curves]]))
-
-
-def grid_lines(box: Sequence[float], lines: int = GRID_LINES, samples: int = GRID_SAMPLES) -> np.ndarray:
-    """A regular grid over ``box`` as polylines: (2 * lines) x samples x 2."""
-    x0, x1, y0, y1 = box
-    xs, ys = np.linspace(x0, x1, lines), np.linspace(y0, y1, lines)
-    along_x, along_y = np.linspace(x0, x1, samples), np.linspace(y0, y1, samples)
-    verticals = np.stack([np.column_stack([np.full(samples, x), along_y]) for x in xs])
-    horizontals = np.stack([np.column_stack([along_x, np.full(samples, y)]) for y in ys])
-    return np.concatenate([verticals, horizontals])
-
-
-def sample_box(box: Sequence[float], res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Axes ``xs``, ``ys`` of a res x res raster over ``box`` and its points (row-major, y first)."""
-    x0, x1, y0, y1 = box
-    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
-    gx, gy = np.meshgrid(xs, ys)
-    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
-
-
 def region_rgb(logits: np.ndarray, shape: tuple[int, int], look: Look, levels: int | None = None) -> np.ndarray:
     """Decision regions: each pixel in its predicted class's colour, stronger where the net is surer.
 
@@ -112,48 +77,8 @@ def region_rgb(logits: np.ndarray, shape: tuple[int, int], look: Look, levels: i
     return rgb.reshape(*shape, 3)
 
 
-def zero_lines(xs: np.ndarray, ys: np.ndarray, field: np.ndarray) -> list[np.ndarray]:
-    """Polylines where ``field`` (len(ys) x len(xs)) crosses zero (marching squares)."""
-    if not np.isfinite(field).all() or field.min() > 0 or field.max() < 0:
-        return []
-    gen = contourpy.contour_generator(xs, ys, field, line_type=contourpy.LineType.Separate)
-    return [seg for seg in gen.lines(0.0) if len(seg) > 1]
-
-
-def boundary_lines(xs: np.ndarray, ys: np.ndarray, logits: np.ndarray) -> list[np.ndarray]:
-    """The decision boundary on a raster: where the top score changes hands."""
-    shape = (len(ys), len(xs))
-    k = logits.shape[1]
-    if k == 2:
-        return zero_lines(xs, ys, (logits[:, 1] - logits[:, 0]).reshape(shape))
-    out = []
-    for c in range(k):
-        others = np.delete(logits, c, axis=1).max(axis=1)
-        out += zero_lines(xs, ys, (logits[:, c] - others).reshape(shape))
-    return out
-
-
-def logit_limits(run: net.TrainingRun, pad: float = 0.06) -> tuple[tuple[float, float], tuple[float, float]]:
-    """x' and y' limits of equal length (so y' = x' runs at 45 degrees) holding every point
-    and curve in every snapshot."""
-    pieces = np.concatenate([run.data.X, *[c for _, c in run.data.curves]])
-    lo, hi = np.full(2, math.inf), np.full(2, -math.inf)
-    with np.errstate(all="ignore"):
-        for snap in run.snapshots:
-            z = net.forward(run.arch, snap.theta, pieces)[:, :2]
-            lo, hi = np.minimum(lo, z.min(axis=0)), np.maximum(hi, z.max(axis=0))
-    half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + 2 * pad)
-    centre = (lo + hi) / 2
-    return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
-
-
 def stats_text(snap: net.Snapshot) -> str:
     return f"step {snap.step:,}   loss {snap.loss:.3f}   accuracy {snap.accuracy:.1%}"
-
-
-def default_frame_size(view: str) -> tuple[float, float]:
-    """Inches at 100 dpi: about 480 px wide for one view, twice that for both."""
-    return (8.8, 4.9) if view == "both" else (4.8, 5.1)
 
 
 # ---- the animation ----------------------------------------------------------------------
@@ -318,13 +243,6 @@ def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tu
 
 
 # ---- the boundary panels ----------------------------------------------------------------
-
-def boundary_layout(n: int, ncols: int | None = None, title: str | None = None) -> tuple[int, int, tuple[float, float]]:
-    """Columns, rows and default size in inches of a figure of ``n`` boundary panels."""
-    ncols = min(ncols or 4, n)
-    nrows = math.ceil(n / ncols)
-    return ncols, nrows, (2.7 * ncols, 2.85 * nrows + (0.35 if title else 0))
-
 
 @dataclass(frozen=True)
 class Panel:

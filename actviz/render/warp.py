@@ -29,11 +29,11 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from actviz.render.figure import new_figure
-from actviz.warp import WarpResult, blend_schedule
+from actviz.render.layout import warp_size as default_size
+from actviz.core.warp import WarpResult, blend_schedule
 
 MAX_GROW = 1.5
 CMAP = "viridis"
-PANEL_INCHES = 1.55
 PAD = 1.08
 _NB = "\u00a0"  # formulas are kept on one line when a title wraps
 
@@ -45,11 +45,6 @@ def _unbroken(*phrases: str) -> str:
 
 STATIC_TITLE = _unbroken("One layer and back:", "X\u2032 = W\u207a act(W X),", "n hidden units")
 ANIMATED_TITLE = _unbroken("From identity to act:", "X\u2032 = W\u207a((1 \u2212 t) W X + t act(W X))")
-
-
-def default_size(cols: int, rows: int, noted: bool = False) -> tuple[float, float]:
-    """Square panels of about 1.55 in, plus room for labels, title, footer and panel notes."""
-    return (max(3.2, 0.45 + PANEL_INCHES * cols), 1.05 + (PANEL_INCHES + (0.22 if noted else 0)) * rows)
 
 
 COLOUR_STEPS = 160

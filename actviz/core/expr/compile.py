@@ -1,16 +1,13 @@
-"""Activation functions from expressions: parsed safely, differentiated exactly.
+"""Step 2 of an expression activation: a checked syntax tree -> SymPy -> exact f' and numpy functions.
 
-An expression such as ``x*tanh(log(1+exp(x)))`` is read with :mod:`ast` and
-checked node by node against a whitelist (numbers, ``x``, declared parameters,
-``pi``, ``e``, ``+ - * / **`` and a fixed set of functions) *before* anything is
-built from it; nothing is ever passed to ``eval``. The checked tree is turned
-into a SymPy expression, from which come the exact derivative, the LaTeX formula
-for legends (adapted to matplotlib's mathtext) and numpy functions for f and f'.
+The checked tree (:mod:`actviz.core.expr.check`) is turned into a SymPy expression,
+from which come the exact derivative, the LaTeX formula for legends (adapted to
+matplotlib's mathtext) and numpy functions for f and f'.
 
-Numerics follow the built-ins where they can: ``log(1+exp(u))`` is rewritten
-as a stable softplus and ``1/(1+exp(-u))`` as a stable sigmoid before
-differentiating, and evaluation runs under ``np.errstate`` so that an overflow
-in a branch of ``where`` that is not taken never warns.
+Numerics follow the built-ins where they can: ``log(1+exp(u))`` is rewritten as a
+stable softplus and ``1/(1+exp(-u))`` as a stable sigmoid before differentiating,
+and evaluation runs under ``np.errstate`` so that an overflow in a branch of
+``where`` that is not taken never warns.
 
 SymPy is an optional extra (``pip install 'actviz[expr]'``); it is imported only
 when an expression is used.
@@ -21,166 +18,16 @@ import ast
 import contextlib
 import functools
 import math
-import re
 import signal
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
-from actviz import activations
-from actviz.activations import Activation, BoundActivation, Param, Properties
+from actviz.core.activation import Activation, BoundActivation, Param, Properties, name_key
+from actviz.core.numbers import parse_number
+from actviz.core.expr.check import CONSTANTS, FUNCTIONS, INSTALL_HINT, MAX_EXPONENT10, SYMPY_SECONDS, VARIABLE, \
+    _NAME, _fail, check
 from actviz.errors import RunFailure, UserError
-
-MAX_LENGTH = 500
-"""Longest expression text accepted."""
-
-MAX_NODES = 200
-"""Most syntax-tree nodes accepted (keeps SymPy's work small)."""
-
-MAX_INTEGER = 10**12
-"""Largest integer literal."""
-
-SYMPY_SECONDS = 10
-"""Time allowed for SymPy's work on one expression (pathological constant nests can take minutes)."""
-
-MAX_EXPONENT10 = 300
-"""A constant power may not exceed about 10**300 (``9**9**9`` is refused, not computed)."""
-
-VARIABLE = "x"
-CONSTANTS = ("pi", "e")
-
-FUNCTIONS: dict[str, str] = {
-    "exp": "e^u",
-    "log": "natural logarithm",
-    "log1p": "log(1+u)",
-    "expm1": "e^u - 1",
-    "sqrt": "square root",
-    "abs": "|u|",
-    "sign": "-1, 0 or 1",
-    "tanh": "", "sinh": "", "cosh": "", "sin": "", "cos": "", "tan": "",
-    "atan": "", "arctan": "", "asinh": "", "arcsinh": "", "atanh": "", "arctanh": "",
-    "erf": "error function", "erfc": "1 - erf(u)",
-    "sigmoid": "1/(1+e^-u)", "softplus": "log(1+e^u)",
-    "max": "max(a, b, ...)", "min": "min(a, b, ...)",
-    "where": "where(condition, if_true, if_false), condition a comparison such as x > 0",
-}
-"""The functions an expression may call (``max``/``min`` take two or more arguments)."""
-
-_ARITY = {"max": (2, 16), "min": (2, 16), "where": (3, 3)}
-
-_REFUSED = {
-    ast.Attribute: "attribute access ('.') is not allowed",
-    ast.Subscript: "indexing ('[...]') is not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.NamedExpr: "assignment (':=') is not allowed",
-    ast.Starred: "starred arguments are not allowed",
-    ast.List: "lists are not allowed",
-    ast.Tuple: "tuples are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.Dict: "dictionaries are not allowed",
-    ast.JoinedStr: "strings are not allowed",
-    ast.IfExp: "'a if c else b' is not allowed; use where(c, a, b)",
-    ast.BoolOp: "'and'/'or' are not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.YieldFrom: "yield is not allowed",
-    ast.Slice: "indexing ('[...]') is not allowed",
-}
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-INSTALL_HINT = "expression activations need SymPy: pip install 'actviz[expr]'"
-
-
-def _fail(text: str, reason: str) -> UserError:
-    shown = text if len(text) <= 60 else text[:57] + "..."
-    return UserError(f"bad expression {shown!r}: {reason}")
-
-
-# ---------------------------------------------------------------- step 1: whitelist check (no SymPy)
-
-def check(text: str, params: tuple[str, ...] = ()) -> ast.Expression:
-    """Parse ``text`` into a syntax tree and check every node against the whitelist.
-
-    Raises :class:`UserError` naming the first thing that is not allowed. Nothing is evaluated.
-    """
-    if not isinstance(text, str) or not text.strip():
-        raise UserError("empty expression; write one in x, e.g. expr:x*tanh(x)")
-    if len(text) > MAX_LENGTH:
-        raise _fail(text, f"longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise _fail(text, f"not a valid expression ({exc.msg})") from None
-    except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise _fail(text, "not a valid expression") from None
-    nodes = list(ast.walk(tree))
-    if len(nodes) > MAX_NODES:
-        raise _fail(text, f"too complex (more than {MAX_NODES} syntax nodes)")
-    names = {VARIABLE, *CONSTANTS, *params}
-    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
-    for node in nodes:
-        if isinstance(node, ast.Name) and node.id in FUNCTIONS and node.id not in names and id(node) not in called:
-            raise _fail(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
-    # report forbidden constructs (attributes, lambdas, strings...) before unknown names or arity
-    first = sorted(nodes, key=lambda n: not isinstance(n, (*_REFUSED, ast.Constant)))
-    for node in first:
-        reason = _refusal(node, names, params)
-        if reason:
-            raise _fail(text, reason)
-    return tree
-
-
-def _refusal(node: ast.AST, names: set[str], params: tuple[str, ...]) -> str | None:
-    """Why ``node`` is not allowed, or None."""
-    for kind, reason in _REFUSED.items():
-        if isinstance(node, kind):
-            return reason
-    if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop, ast.cmpop)):
-        if isinstance(node, (ast.operator, ast.unaryop)) and not isinstance(
-                node, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)):
-            return f"operator {type(node).__name__} is not allowed; use + - * / **"
-        if isinstance(node, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)):
-            return "only <, <=, > and >= comparisons are allowed"
-        return None
-    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return None
-    if isinstance(node, ast.Constant):
-        v = node.value
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            kind = "strings" if isinstance(v, (str, bytes)) else f"{type(v).__name__} values"
-            return f"{kind} are not allowed; only real numbers"
-        if isinstance(v, int) and abs(v) > MAX_INTEGER:
-            return f"integer {v} is too large"
-        if isinstance(v, float) and not math.isfinite(v):
-            return "number overflows a double"
-        return None
-    if isinstance(node, ast.Name):
-        if node.id in names or node.id in FUNCTIONS:
-            return None
-        declared = f"; parameters: {', '.join(params)}" if params else ""
-        return f"unknown name {node.id!r}: the variable is x, constants pi and e{declared}"
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            return _REFUSED.get(type(node.func), "only calls of the listed functions are allowed")
-        if node.func.id not in FUNCTIONS:
-            return f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
-        if node.keywords:
-            return "keyword arguments are not allowed"
-        lo, hi = _ARITY.get(node.func.id, (1, 1))
-        if not lo <= len(node.args) <= hi:
-            want = str(lo) if lo == hi else f"{lo} or more"
-            return f"{node.func.id}() takes {want} argument{'s' if want != '1' else ''}, got {len(node.args)}"
-        return None
-    if isinstance(node, ast.Compare):
-        if len(node.ops) != 1:
-            return "chained comparisons are not allowed"
-        return None
-    return f"{type(node).__name__} is not allowed"
-
 
 # ---------------------------------------------------------------- step 2: SymPy
 
@@ -564,7 +411,7 @@ def _split_params(text: str, owner: str) -> tuple[str, tuple[Param, ...]]:
             raise UserError(f"bad parameter name {key!r} of {owner}: it is the variable, a constant or a function")
         if any(p.name == key for p in params):
             raise UserError(f"parameter {key!r} of {owner} is given twice")
-        params.append(Param(key, activations.parse_number(value, f"parameter {key} of {owner}")))
+        params.append(Param(key, parse_number(value, f"parameter {key} of {owner}")))
     return head.strip(), tuple(params)
 
 
@@ -577,47 +424,14 @@ def parse_expression_spec(text: str) -> BoundActivation:
     return BoundActivation(act, act.defaults())
 
 
-_DEFINED: dict[str, Activation] = {}
-"""Names registered by :func:`define` in this process (which may be redefined)."""
-
-
-def define(text: str) -> Activation:
-    """Register ``name=EXPR[; p=v; ...]`` as a named activation usable in every spec (``name:p=2``).
-
-    Defining a name again in the same process replaces it; a built-in or plugin name is refused.
-    """
+def definition(text: str) -> Activation:
+    """``name=EXPR[; p=v; ...]`` as a named activation (not yet in any registry)."""
     name, eq, rest = (text or "").partition("=")
     name = name.strip()
     if not eq or not name:
         raise UserError(f"bad --define {text!r}: write name=expression, e.g. mish2=x*tanh(softplus(x))")
-    if not _NAME.match(name) or activations._key(name) == "expr":
+    if not _NAME.match(name) or name_key(name) == "expr":
         raise UserError(f"bad name {name!r} in --define: use letters, digits and _ (not starting with a digit)")
     body, params = _split_params(rest, name)
     compiled = compile_expression(body, tuple(p.name for p in params))
-    activations.catalogue()  # load built-ins and plugins first, so clashes are seen
-    previous = _DEFINED.get(activations._key(name))
-    if previous is None:
-        try:
-            taken = activations.get(name)
-        except UserError:
-            taken = None
-        if taken is not None:
-            raise UserError(f"cannot define {name!r}: the name is taken by the activation {taken.name!r}; choose another")
-    act = _activation(name, name, compiled, params, f"defined as {body}")
-    if previous is not None:
-        activations.unregister(previous.name)
-    activations.register(act)
-    _DEFINED[activations._key(name)] = act
-    return act
-
-
-def undefine(name: str) -> None:
-    """Remove an activation made by :func:`define` (no effect on built-ins or unknown names)."""
-    act = _DEFINED.pop(activations._key(name), None)
-    if act is not None:
-        activations.unregister(act.name)
-
-
-def defined() -> list[Activation]:
-    """The activations defined in this process, in definition order."""
-    return list(_DEFINED.values())
+    return _activation(name, name, compiled, params, f"defined as {body}")

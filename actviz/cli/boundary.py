@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from actviz.progress import tracker
-from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
-from actviz.commands.train import set_quiet, training_kwargs, training_options, validate_training
+from actviz.cli.options import check_output, check_pixels, define_option, figure_options
+from actviz.cli.train import set_quiet, training_kwargs, training_options, validate_training
 
 
 @click.command()
@@ -36,12 +36,12 @@ def boundary(models, output, units, points, ncols, title, styles, size, dpi, tra
       actviz boundary relu@4 --units -o relu4-units.png
       actviz boundary sigmoid tanh relu elu --hidden 8 --data moons -o moons.pdf
     """
-    from actviz import api, net
-    from actviz.render.figure import FORMATS
-    from actviz.render.training import boundary_layout
+    from actviz import api
+    from actviz.core import net
+    from actviz.render.layout import IMAGE_FORMATS, boundary_layout, parse_size
 
     set_quiet(params.pop("quiet"))
-    check_output(output, FORMATS)
+    check_output(output, IMAGE_FORMATS)
     kw = training_kwargs(params)
     parsed = [net.parse_model(m, kw["hidden"], "boundary") for m in (models or api.ARTICLE_MODELS)]
     for act, sizes in parsed:

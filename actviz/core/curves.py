@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from actviz.activations import BoundActivation
+from actviz.core.activation import BoundActivation
 from actviz.errors import UserError
 
 MAX_SAMPLES = 10_000_000

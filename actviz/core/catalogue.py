@@ -35,7 +35,8 @@ from typing import Callable
 
 import numpy as np
 
-from actviz.activations import Activation, Param, Properties, register
+from actviz.core import numerics as nx
+from actviz.core.activation import Activation, Param, Properties
 
 INF = math.inf
 NAN = math.nan
@@ -46,312 +47,14 @@ SELU_SCALE = 1.0507009873554804934193349852946
 """SELU's scale (lambda), as in Klambauer et al. (2017) and PyTorch."""
 LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0
 """LeCun's scaled tanh: A tanh(B x) (Efficient BackProp, 1998)."""
-GELU_TANH_C, GELU_TANH_K = math.sqrt(2.0 / math.pi), 0.044715
-"""Constants of GELU's tanh approximation (Hendrycks and Gimpel; PyTorch approximate='tanh')."""
-
-_SQRT1_2 = math.sqrt(0.5)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_HUGE = 1e300
-_LOG_MAX = 709.78  # exp() of anything above overflows float64
-
-# Chebyshev coefficients of log(erfc(z) / t) + z^2 in t = 2 / (2 + z) (the method of
-# Numerical Recipes' erfccheb), recomputed with mpmath to 50 digits.
-_ERFC_COF = (
-    -1.3026537197817094, 0.6419697923564902, 0.019476473204185836, -0.009561514786808632,
-    -0.0009465953444820369, 0.00036683949785276145, 4.252332480690777e-05, -2.0278578112534242e-05,
-    -1.6242900046470256e-06, 1.3036558355805232e-06, 1.5626441722066142e-08, -8.523809591492654e-08,
-    6.5290544390988515e-09, 5.059343495551469e-09, -9.91364156493033e-10, -2.273651222931836e-10,
-    9.646791102015527e-11, 2.3940380830391146e-12, -6.886027526497553e-12, 8.944879273090725e-13,
-    3.130921399342958e-13, -1.1270822361367252e-13, 3.810905255189232e-16, 7.106097613609237e-15,
-    -1.5230282014571043e-15, -9.457494571291233e-17, 1.210237189224279e-16, -2.816663087747177e-17,
-)
-
-
-# --------------------------------------------------------------------------- helpers
-# Every helper takes finite float arrays (the registry's wrapper sees to that).
-
-def _scale(x, s):
-    """``s * x`` with x clamped so the product never overflows (it saturates every caller)."""
-    lim = _HUGE / max(abs(s), 1.0)
-    return s * np.clip(x, -lim, lim)
-
-
-def _sigmoid(x):
-    """Logistic function without overflow: exp only ever sees non-positive arguments."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _softplus(x):
-    """log(1 + e^x) without overflow and accurate in both tails."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _sech2(x):
-    """sech^2 x = 1 - tanh^2 x, accurate in the tails (no 1 - tanh^2 cancellation)."""
-    e = np.exp(-2.0 * np.minimum(np.abs(x), 400.0))
-    return 4.0 * e / (1.0 + e) ** 2
-
-
-def _exp_neg_sq(a):
-    """exp(-a^2) for a >= 0, with a^2 split so its rounding does not spoil the tail."""
-    hi = a.astype(np.float32).astype(float)
-    return np.exp(-hi * hi) * np.exp(-(a - hi) * (a + hi))
-
-
-def _erfc(z):
-    """Complementary error function to ~1e-15 relative (Chebyshev fit, no scipy)."""
-    a = np.minimum(np.abs(z), 40.0)
-    t = 2.0 / (2.0 + a)
-    ty = 4.0 * t - 2.0
-    d = np.zeros_like(a)
-    dd = np.zeros_like(a)
-    for c in _ERFC_COF[:0:-1]:
-        d, dd = ty * d - dd + c, d
-    e = t * np.exp(0.5 * (_ERFC_COF[0] + ty * d) - dd) * _exp_neg_sq(a)
-    return np.where(z >= 0, e, 2.0 - e)
-
-
-def _ndtr(x):
-    """Standard normal CDF Phi(x), accurate in the lower tail."""
-    return 0.5 * _erfc(-_SQRT1_2 * x)
-
-
-def _npdf(x):
-    """Standard normal density phi(x); exactly 0 far out."""
-    xc = np.clip(x, -40.0, 40.0)
-    return _INV_SQRT_2PI * np.exp(-0.5 * xc * xc)
-
-
-def _rsqrt1p(x, alpha):
-    """1 / sqrt(1 + alpha x^2) without overflowing x^2."""
-    a = np.abs(x)
-    u = 1.0 / np.maximum(a, 1.0)
-    s = np.minimum(a, 1.0)
-    return np.where(a > 1.0, u / np.sqrt(u * u + alpha), 1.0 / np.sqrt(1.0 + alpha * s * s))
-
-
-def _inside(x, lo, hi):
-    """1 strictly between lo and hi, else 0: the derivative of a clip (PyTorch's kinks)."""
-    return ((x > lo) & (x < hi)).astype(float)
-
-
-def _outside(x, lambd):
-    """1 where |x| > lambd, else 0: the derivative of the shrink functions."""
-    return (np.abs(x) > lambd).astype(float)
-
-
-def _leaky(x, slope):
-    return np.where(x > 0, x, slope * x)
-
-
-def _leaky_ends(slope):
-    """Limits of max(0,x) + slope min(0,x) at -inf and +inf."""
-    return (-math.copysign(INF, slope) if slope else 0.0, INF)
-
-
-def _leaky_d(x, slope):
-    return np.where(x > 0, 1.0, slope)
-
-
-def _elu(x, alpha):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
-
-
-def _elu_d(x, alpha):
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
-
-
-def _swish(x, beta):
-    return x * _sigmoid(_scale(x, beta))
-
-
-def _swish_d(x, beta):
-    z = _scale(x, beta)
-    return _sigmoid(z) * (1.0 + z * _sigmoid(-z))
-
-
-def _tanh_scaled(x, a, b):
-    """a tanh(b x) and its derivative, the shape of the scaled tanh family."""
-    return a * np.tanh(b * x)
-
-
-def _tanh_scaled_d(x, a, b):
-    return (a * b) * _sech2(b * x)
-
-
-def _sigmoid_d(x):
-    return _sigmoid(x) * _sigmoid(-x)
-
-
-def _softplus_torch(x, beta, threshold):
-    """PyTorch's softplus: log(1 + e^(beta x))/beta, and x itself where beta x > threshold."""
-    z = _scale(x, beta)
-    return np.where(z > threshold, x, _softplus(z) / beta)
-
-
-def _softplus_torch_d(x, beta, threshold):
-    z = _scale(x, beta)
-    return np.where(z > threshold, 1.0, _sigmoid(z))
-
-
-def _gelu_tanh_2u(x):
-    """2u with u = sqrt(2/pi)(x + 0.044715 x^3), from x clamped where the gate has saturated."""
-    xc = np.clip(x, -1e5, 1e5)
-    return xc, 2.0 * GELU_TANH_C * (xc + GELU_TANH_K * xc ** 3)
-
-
-def _gelu_tanh(x):
-    """x (1 + tanh u)/2 = x sigmoid(2u): the same function, without 1 + tanh cancellation."""
-    return x * _sigmoid(_gelu_tanh_2u(x)[1])
-
-
-def _gelu_tanh_d(x):
-    xc, two_u = _gelu_tanh_2u(x)
-    s = _sigmoid(two_u)
-    return s + (xc * (s * _sigmoid(-two_u))) * (2.0 * GELU_TANH_C * (1.0 + 3.0 * GELU_TANH_K * xc * xc))
-
-
-def _sat_mul(k, x):
-    """k x, or +-inf (without an overflow flag) where the product leaves the float range."""
-    lim = np.finfo(float).max / abs(k) * (1.0 - 2.0 ** -50)
-    return np.where(np.abs(x) > lim, np.where((x > 0) == (k > 0), INF, -INF), k * np.clip(x, -lim, lim))
-
-
-def _bent_identity(x):
-    """x + x^2/(2(sqrt(x^2+1)+1)): no cancellation near 0, no overflow of x^2; 3x/2 far right."""
-    xc = np.minimum(x, _HUGE)
-    a = np.abs(xc)
-    return np.where(x > _HUGE, _sat_mul(1.5, x), xc + 0.5 * a * (a / (np.hypot(xc, 1.0) + 1.0)))
-
-
-def _mish(x):
-    return x * np.tanh(_softplus(x))
-
-
-def _mish_d(x):
-    sp = _softplus(x)
-    return np.tanh(sp) + x * _sigmoid(x) * _sech2(sp)
-
-
-def _zeros(x, **_):
-    return np.zeros_like(x)
-
-
-def _ones(x, **_):
-    return np.ones_like(x)
-
-
-def _relu_d(x):
-    return (x > 0).astype(float)
-
-
-# ------------------------------------------------------------- soft exponential / clipping
-
-def _soft_exp(x, alpha):
-    if alpha == 0:
-        return x * 1.0
-    if alpha > 0:  # (e^{ax} - 1)/a + a; +inf once e^{ax}/a overflows
-        t = alpha * x
-        limit = _LOG_MAX + min(0.0, math.log(alpha))
-        return np.where(t > limit, INF, np.expm1(np.minimum(t, limit)) / alpha + alpha)
-    u, v = _soft_exp_log_arg(x, alpha)  # -ln(1 + u)/a = -ln(v)/a, defined for v > 0
-    ok = v > 0.0
-    near_one = np.abs(u) < 0.5
-    inside = -np.where(near_one, np.log1p(np.where(near_one, u, 0.0)), np.log(np.where(ok, v, 1.0))) / alpha
-    return np.where(ok, inside, np.where(v == 0.0, -INF, NAN))
-
-
-def _soft_exp_d(x, alpha):
-    if alpha == 0:
-        return np.ones_like(x)
-    if alpha > 0:
-        t = alpha * x
-        return np.where(t > _LOG_MAX, INF, np.exp(np.minimum(t, _LOG_MAX)))
-    v = _soft_exp_log_arg(x, alpha)[1]
-    ok = v > 0
-    return np.where(ok, 1.0 / np.where(ok, v, 1.0), np.where(v == 0, INF, NAN))
-
-
-def _soft_exp_log_arg(x, alpha):
-    """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0. u is accurate where it is
-    small (log1p's side); v where it is small, near the end of the domain, where x + a would lose x."""
-    return -alpha * (x + alpha), (1.0 - alpha) * (1.0 + alpha) - alpha * x
-
-
-def _soft_exp_domain(alpha):
-    """Left end of soft exponential's domain (a singular point) for alpha < 0."""
-    return ((alpha * alpha - 1.0) / -alpha,) if alpha < 0 else ()
-
-
-def _soft_clip_half(y, alpha):
-    """(softplus(a y) - softplus(a (y - 1))) / a for y <= 1/2, where it has no cancellation."""
-    return (_softplus(_scale(y, alpha)) - _softplus(_scale(y - 1.0, alpha))) / alpha
-
-
-def _soft_clip(x, alpha):
-    """Uses the symmetry f(x) = 1 - f(1 - x) so both tails are computed from small terms."""
-    left = x < 0.5
-    return np.where(left, _soft_clip_half(np.minimum(x, 0.5), alpha),
-                    1.0 - _soft_clip_half(np.minimum(1.0 - x, 0.5), alpha))
-
-
-def _soft_clip_d(x, alpha):
-    y = np.where(x < 0.5, x, 1.0 - x)  # f' is symmetric about 1/2
-    return _sigmoid(_scale(y, alpha)) - _sigmoid(_scale(y - 1.0, alpha))
-
-
-# --------------------------------------------------------------------------- sinc
-
-# sinc'(x) = sum_k (-1)^k 2k x^(2k-1) / (2k+1)!, used for |x| < 1 (no cancellation).
-_SINC_D_SERIES = tuple((-1) ** k * 2 * k / math.factorial(2 * k + 1) for k in range(1, 12))
-
-
-def _sinc(x):
-    safe = np.where(x == 0, 1.0, x)
-    return np.where(x == 0, 1.0, np.sin(safe) / safe)
-
-
-def _sinc_d(x):
-    small = np.abs(x) < 1.0
-    s = np.where(small, x, 0.0)
-    s2 = s * s
-    series = np.zeros_like(s)
-    for c in _SINC_D_SERIES[::-1]:
-        series = series * s2 + c
-    big = np.where(small, 1.0, x)
-    return np.where(small, s * series, (np.cos(big) - np.sin(big) / big) / big)
-
+GELU_TANH_C, GELU_TANH_K = nx.GELU_TANH_C, nx.GELU_TANH_K
 
 # --------------------------------------------------------------------------- registration
 
+BUILTINS: list[Activation] = []
+"""Every built-in entry, in catalogue order (filled once, below, as the module is read)."""
+
 _KINKS: dict[str, Callable[..., tuple[float, ...]]] = {}
-
-
-def _as_shape(y, shape):
-    y = np.asarray(y, dtype=float)
-    return y if y.shape == shape else np.broadcast_to(y, shape).copy()
-
-
-def _guarded(fn, ends):
-    """Wrap ``fn`` (written for finite inputs) so that NaN maps to NaN and -inf, +inf to
-    ``ends`` (the limits there, possibly depending on the parameters), silencing only
-    underflow and overflow. The finite fast path costs one ``isfinite`` pass."""
-
-    def wrapped(x, **params):
-        x = np.asarray(x, dtype=float)
-        with np.errstate(under="ignore", over="ignore"):
-            finite = np.isfinite(x)
-            if finite.all():
-                return _as_shape(fn(x, **params), x.shape)
-            lo, hi = ends(**params) if callable(ends) else ends
-            y = _as_shape(fn(np.where(finite, x, 0.0), **params), x.shape)
-            y = np.where(x == INF, hi, np.where(x == -INF, lo, y))
-            return np.where(np.isnan(x), NAN, y)
-
-    wrapped.__name__ = getattr(fn, "__name__", "f")
-    wrapped.__doc__ = fn.__doc__
-    return wrapped
 
 
 def _props(rng, max_slope, flags=""):
@@ -373,8 +76,10 @@ def _add(name, title, family, f, df, latex, props, *, ends, dends, kinks=(), **m
     if callable(kinks):
         _KINKS[name] = kinks
         kinks = kinks(**{p.name: p.default for p in params})
-    return register(Activation(name=name, title=title, family=family, f=_guarded(f, ends), df=_guarded(df, dends),
-                               latex=latex, props=props, kinks=tuple(sorted(float(k) for k in kinks)), **meta))
+    act = Activation(name=name, title=title, family=family, f=nx.guarded(f, ends), df=nx.guarded(df, dends),
+                     latex=latex, props=props, kinks=tuple(sorted(float(k) for k in kinks)), **meta)
+    BUILTINS.append(act)
+    return act
 
 
 def kinks_at(act: Activation, params: dict[str, float] | None = None) -> tuple[float, ...]:
@@ -399,17 +104,17 @@ _ODD_MONO = "monotonic zero_centred smooth"
 
 # --------------------------------------------------------------------------- sigmoidal
 
-_add("sigmoid", "Sigmoid", "sigmoidal", _sigmoid, _sigmoid_d,
+_add("sigmoid", "Sigmoid", "sigmoidal", nx.sigmoid, nx.sigmoid_d,
      r"$f(x)=\frac{1}{1+e^{-x}}$", _props((0, 1), 0.25, _SMOOTH_MONO),
      ends=_SIG_ENDS, dends=_SIG_DENDS, aliases=("logistic",), source="article,catalogue26,torch",
      note="f' = f(1-f), largest (1/4) at 0.")
 
-_add("tanh", "Tanh", "sigmoidal", np.tanh, _sech2,
+_add("tanh", "Tanh", "sigmoidal", np.tanh, nx.sech2,
      r"$f(x)=\tanh(x)$", _props(_SYM_ENDS, 1.0, _ODD_MONO),
      ends=_SYM_ENDS, dends=_SIG_DENDS, aliases=("hyperbolic_tangent",), source="article,catalogue26,torch",
      note="f' = 1 - f^2 (computed as sech^2 to stay accurate in the tails); f'(0) = 1.")
 
-_add("arctan", "ArcTan", "sigmoidal", np.arctan, lambda x: _rsqrt1p(x, 1.0) ** 2,
+_add("arctan", "ArcTan", "sigmoidal", np.arctan, lambda x: nx.rsqrt1p(x, 1.0) ** 2,
      r"$f(x)=\tan^{-1}(x)$", _props((-math.pi / 2, math.pi / 2), 1.0, _ODD_MONO),
      ends=(-math.pi / 2, math.pi / 2), dends=_SIG_DENDS, aliases=("atan", "inverse_tangent"),
      source="article,catalogue26")
@@ -419,33 +124,33 @@ _add("softsign", "Softsign", "sigmoidal", lambda x: x / (1.0 + np.abs(x)), lambd
      ends=_SYM_ENDS, dends=_SIG_DENDS, source="article,catalogue26,torch",
      note="Continuously differentiable; f'' jumps at 0, so the derivative has a cusp there.")
 
-_add("isru", "ISRU", "sigmoidal", lambda x, alpha: x * _rsqrt1p(x, alpha), lambda x, alpha: _rsqrt1p(x, alpha) ** 3,
+_add("isru", "ISRU", "sigmoidal", lambda x, alpha: x * nx.rsqrt1p(x, alpha), lambda x, alpha: nx.rsqrt1p(x, alpha) ** 3,
      r"$f(x)=\frac{x}{\sqrt{1+\alpha x^2}}$", _props(_SYM_ENDS, 1.0, _ODD_MONO),
      ends=lambda alpha: (-alpha ** -0.5, alpha ** -0.5), dends=_SIG_DENDS,
      params=(_p_alpha(doc="range is +-1/sqrt(alpha)"),), aliases=("inverse_square_root_unit",),
      source="article,catalogue26", note="Inverse square root unit; range (-1/sqrt(alpha), 1/sqrt(alpha)).")
 
 _add("lecun_tanh", "LeCun Tanh", "sigmoidal",
-     lambda x: _tanh_scaled(x, LECUN_A, LECUN_B), lambda x: _tanh_scaled_d(x, LECUN_A, LECUN_B),
+     lambda x: nx.tanh_scaled(x, LECUN_A, LECUN_B), lambda x: nx.tanh_scaled_d(x, LECUN_A, LECUN_B),
      r"$f(x)=1.7159\tanh(\frac{2}{3}x)$", _props((-LECUN_A, LECUN_A), LECUN_A * LECUN_B, _ODD_MONO),
      ends=(-LECUN_A, LECUN_A), dends=_SIG_DENDS, aliases=("scaled_tanh",), source="catalogue26",
      note="LeCun's scaled tanh (Efficient BackProp): f(+-1) = +-1 approximately.")
 
 _add("symmetrical_sigmoid", "Symmetrical Sigmoid", "sigmoidal",
-     lambda x: _tanh_scaled(x, 1.0, 0.5), lambda x: _tanh_scaled_d(x, 1.0, 0.5),
+     lambda x: nx.tanh_scaled(x, 1.0, 0.5), lambda x: nx.tanh_scaled_d(x, 1.0, 0.5),
      r"$f(x)=\tanh(\frac{x}{2})=\frac{1-e^{-x}}{1+e^{-x}}$", _props(_SYM_ENDS, 0.5, _ODD_MONO),
      ends=_SYM_ENDS, dends=_SIG_DENDS, aliases=("symmetric_sigmoid",), source="catalogue26",
      note="2 sigmoid(x) - 1.")
 
 _add("hardsigmoid", "Hardsigmoid (PyTorch)", "sigmoidal",
-     lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0, lambda x: _inside(x, -3.0, 3.0) / 6.0,
+     lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0, lambda x: nx.inside(x, -3.0, 3.0) / 6.0,
      r"$f(x)=\min(\max(0,\frac{x}{6}+\frac{1}{2}),1)$", _props((0, 1), 1 / 6, "monotonic"),
      ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(-3.0, 3.0), aliases=("hard_sigmoid_torch",), source="torch",
      note="PyTorch's (and Keras 3's) relu6(x+3)/6, slope 1/6 on (-3, 3). "
           "For the Keras 2 / catalogue form 0.2x+0.5 see hard_sigmoid_keras.")
 
 _add("hard_sigmoid_keras", "Hard Sigmoid (Keras)", "sigmoidal",
-     lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0), lambda x: 0.2 * _inside(x, -2.5, 2.5),
+     lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0), lambda x: 0.2 * nx.inside(x, -2.5, 2.5),
      r"$f(x)=\min(\max(0,0.2x+0.5),1)$", _props((0, 1), 0.2, "monotonic"),
      ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(-2.5, 2.5), aliases=("keras_hard_sigmoid",), source="catalogue26",
      note="Keras 2 / Theano hard sigmoid, slope 0.2 on (-2.5, 2.5); f' = 0 at +-2.5 as in PyTorch. "
@@ -453,7 +158,7 @@ _add("hard_sigmoid_keras", "Hard Sigmoid (Keras)", "sigmoidal",
 
 _add("hardtanh", "Hardtanh", "sigmoidal",
      lambda x, min_val, max_val: np.clip(x, min_val, max_val),
-     lambda x, min_val, max_val: _inside(x, min_val, max_val),
+     lambda x, min_val, max_val: nx.inside(x, min_val, max_val),
      r"$f(x)=\min(\max(x,x_{\min}),x_{\max})$", _props(_SYM_ENDS, 1.0, "monotonic zero_centred"),
      ends=lambda min_val, max_val: (min_val, max_val), dends=_SIG_DENDS,
      kinks=lambda min_val, max_val: (min_val, max_val),
@@ -468,7 +173,7 @@ _add("log_log", "Log Log", "sigmoidal",
      ends=_SIG_ENDS, dends=_SIG_DENDS, aliases=("cloglog", "complementary_log_log"), source="catalogue26",
      note="Complementary log-log; steepest (1/e) at 0.")
 
-_add("soft_clipping", "Soft Clipping", "sigmoidal", _soft_clip, _soft_clip_d,
+_add("soft_clipping", "Soft Clipping", "sigmoidal", nx.soft_clip, nx.soft_clip_d,
      r"$f(x)=\frac{1}{\alpha}\ln\frac{1+e^{\alpha x}}{1+e^{\alpha(x-1)}}$",
      _props((0, 1), math.tanh(0.25), _SMOOTH_MONO),
      ends=_SIG_ENDS, dends=_SIG_DENDS,
@@ -476,18 +181,18 @@ _add("soft_clipping", "Soft Clipping", "sigmoidal", _soft_clip, _soft_clip_d,
      source="catalogue26", note="Klimek and Perelstein (2018); steepest (tanh(alpha/4)) at x = 1/2.")
 
 _add("binary_step", "Binary Step", "sigmoidal",
-     lambda x: np.where(x >= 0, 1.0, 0.0), _zeros,
+     lambda x: np.where(x >= 0, 1.0, 0.0), nx.zeros,
      r"$f(x)=1$ if $x\geq 0$ else $0$", _props((0, 1), 0.0, "monotonic"),
      ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(0.0,), aliases=("step", "heaviside", "unit_step"),
      source="article,catalogue26",
      note="Heaviside step with f(0) = 1 (torch.heaviside(x, 1)); f' = 0 everywhere (undefined at 0).")
 
-_add("signum", "Signum", "sigmoidal", np.sign, _zeros,
+_add("signum", "Signum", "sigmoidal", np.sign, nx.zeros,
      r"$f(x)=\mathrm{sgn}(x)$", _props(_SYM_ENDS, 0.0, "monotonic zero_centred"),
      ends=_SYM_ENDS, dends=_SIG_DENDS, kinks=(0.0,), aliases=("sign", "sgn"), source="catalogue26",
      note="-1, 0, 1; f' = 0 everywhere (undefined at 0), as torch.sign's gradient.")
 
-_add("softmax", "Softmax", "sigmoidal", _sigmoid, _sigmoid_d,
+_add("softmax", "Softmax", "sigmoidal", nx.sigmoid, nx.sigmoid_d,
      r"$\mathrm{softmax}(x,0)_1=\frac{e^{x}}{e^{x}+1}$", _props((0, 1), 0.25, _SMOOTH_MONO),
      ends=_SIG_ENDS, dends=_SIG_DENDS, kind="vector", source="article,torch",
      note="Vector function: softmax couples all units. The curve is the first component of softmax([x, 0]) "
@@ -495,37 +200,37 @@ _add("softmax", "Softmax", "sigmoidal", _sigmoid, _sigmoid_d,
 
 # --------------------------------------------------------------------------- ReLU-like
 
-_add("relu", "ReLU", "relu", lambda x: np.maximum(x, 0.0), _relu_d,
+_add("relu", "ReLU", "relu", lambda x: np.maximum(x, 0.0), nx.relu_d,
      r"$f(x)=\max(0,x)$", _props((0, INF), 1.0, "monotonic"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, kinks=(0.0,), aliases=("rectifier",),
      source="article,catalogue26,torch", note="f'(0) = 0 as in PyTorch.")
 
-_add("relu6", "ReLU6", "relu", lambda x: np.clip(x, 0.0, 6.0), lambda x: _inside(x, 0.0, 6.0),
+_add("relu6", "ReLU6", "relu", lambda x: np.clip(x, 0.0, 6.0), lambda x: nx.inside(x, 0.0, 6.0),
      r"$f(x)=\min(\max(0,x),6)$", _props((0, 6), 1.0, "monotonic"),
      ends=(0.0, 6.0), dends=_SIG_DENDS, kinks=(0.0, 6.0), source="article,torch",
      note="f'(0) = f'(6) = 0 as in PyTorch.")
 
 _add("leaky_relu", "Leaky ReLU", "relu",
-     lambda x, negative_slope: _leaky(x, negative_slope), lambda x, negative_slope: _leaky_d(x, negative_slope),
+     lambda x, negative_slope: nx.leaky(x, negative_slope), lambda x, negative_slope: nx.leaky_d(x, negative_slope),
      r"$f(x)=\max(0,x)+s\,\min(0,x)$", _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
-     ends=lambda negative_slope: _leaky_ends(negative_slope), dends=lambda negative_slope: (negative_slope, 1.0),
+     ends=lambda negative_slope: nx.leaky_ends(negative_slope), dends=lambda negative_slope: (negative_slope, 1.0),
      kinks=(0.0,),
      params=(Param("negative_slope", 0.01, low=0.0, high=1.0, doc="slope s for x < 0 (PyTorch default 0.01)"),),
      aliases=("lrelu", "leakyrelu"), source="article,catalogue26,torch",
      note="s = negative_slope; f'(0) = s as in PyTorch.")
 
-_add("prelu", "PReLU", "relu", lambda x, a: _leaky(x, a), lambda x, a: _leaky_d(x, a),
+_add("prelu", "PReLU", "relu", lambda x, a: nx.leaky(x, a), lambda x, a: nx.leaky_d(x, a),
      r"$f(x)=\max(0,x)+a\,\min(0,x)$", _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
-     ends=lambda a: _leaky_ends(a), dends=lambda a: (a, 1.0), kinks=(0.0,),
+     ends=lambda a: nx.leaky_ends(a), dends=lambda a: (a, 1.0), kinks=(0.0,),
      params=(Param("a", 0.25, doc="learned slope for x < 0 (PyTorch's initial value 0.25)"),),
      aliases=("parametric_relu",), source="article,catalogue26,torch",
      note="Parametric ReLU with one shared slope a; f'(0) = a as in PyTorch.")
 
 _add("rrelu", "RReLU", "relu",
-     lambda x, lower, upper: _leaky(x, 0.5 * (lower + upper)),
-     lambda x, lower, upper: _leaky_d(x, 0.5 * (lower + upper)),
+     lambda x, lower, upper: nx.leaky(x, 0.5 * (lower + upper)),
+     lambda x, lower, upper: nx.leaky_d(x, 0.5 * (lower + upper)),
      r"$f(x)=\max(0,x)+\frac{l+u}{2}\min(0,x)$", _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
-     ends=lambda lower, upper: _leaky_ends(0.5 * (lower + upper)),
+     ends=lambda lower, upper: nx.leaky_ends(0.5 * (lower + upper)),
      dends=lambda lower, upper: (0.5 * (lower + upper), 1.0), kinks=(0.0,),
      params=(Param("lower", 1 / 8, low=0.0, high=1.0, doc="lower bound l of the random slope"),
              Param("upper", 1 / 3, low=0.0, high=1.0, doc="upper bound u of the random slope")),
@@ -545,7 +250,7 @@ _add("threshold", "Threshold", "relu",
      note="torch.nn.Threshold, which has no defaults: here threshold=0, value=0 (then equal to ReLU). "
           "f'(threshold) = 0 as in PyTorch; f jumps unless value = threshold.")
 
-_add("crelu", "CReLU", "relu", lambda x: np.maximum(x, 0.0), _relu_d,
+_add("crelu", "CReLU", "relu", lambda x: np.maximum(x, 0.0), nx.relu_d,
      r"$(\max(0,x),\ \max(0,-x))$", _props((0, INF), 1.0, "monotonic"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, kinks=(0.0,), kind="widening", aliases=("concatenated_relu",),
      source="article",
@@ -555,7 +260,7 @@ _add("crelu", "CReLU", "relu", lambda x: np.maximum(x, 0.0), _relu_d,
 _add("maxout", "Maxout", "relu",
      lambda x, a, b: np.maximum(x, a * x + b), lambda x, a, b: np.where(x > a * x + b, 1.0, a),
      r"$f(x)=\max(x,\ a x+b)$", _props((0, INF), 1.0),
-     ends=lambda a, b: (_leaky_ends(a)[0] if a else b, INF), dends=lambda a, b: (a, 1.0),
+     ends=lambda a, b: (nx.leaky_ends(a)[0] if a else b, INF), dends=lambda a, b: (a, 1.0),
      kinks=lambda a, b: (b / (1.0 - a),),
      params=(Param("a", -0.5, low=-1.0, high=1.0, high_inclusive=False, doc="slope of the second piece"),
              Param("b", 0.0, doc="intercept of the second piece")),
@@ -571,7 +276,7 @@ _add("srelu", "SReLU", "relu",
      lambda x, t_l, a_l, t_r, a_r: np.where(x >= t_r, a_r, np.where(x <= t_l, a_l, 1.0)),
      r"$f(x)=\mathrm{clip}(x,t_l,t_r)+a_l(x-t_l)_{-}+a_r(x-t_r)_{+}$",
      _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
-     ends=lambda t_l, a_l, t_r, a_r: (_leaky_ends(a_l)[0] if a_l else t_l, math.copysign(INF, a_r) if a_r else t_r),
+     ends=lambda t_l, a_l, t_r, a_r: (nx.leaky_ends(a_l)[0] if a_l else t_l, math.copysign(INF, a_r) if a_r else t_r),
      dends=lambda t_l, a_l, t_r, a_r: (a_l, a_r), kinks=lambda t_l, a_l, t_r, a_r: (t_l, t_r),
      params=(Param("t_l", -1.0, high=0.0, doc="left threshold"), Param("a_l", 0.1, doc="slope left of t_l"),
              Param("t_r", 1.0, low=0.0, doc="right threshold"), Param("a_r", 0.5, doc="slope right of t_r")),
@@ -583,7 +288,7 @@ _add("apl", "APL", "relu",
      lambda x, a, b: np.maximum(x, 0.0) + a * np.maximum(b - x, 0.0),
      lambda x, a, b: (x > 0).astype(float) - a * (x < b),
      r"$f(x)=\max(0,x)+a\max(0,-x+b)$", _props(_LIN_ENDS, 1.5, "monotonic"),
-     ends=lambda a, b: (-_leaky_ends(a)[0], INF), dends=lambda a, b: (-a, 1.0),
+     ends=lambda a, b: (-nx.leaky_ends(a)[0], INF), dends=lambda a, b: (-a, 1.0),
      kinks=lambda a, b: (0.0, b),
      params=(Param("a", -0.5, doc="weight of the hinge"), Param("b", 1.0, doc="position of the hinge")),
      aliases=("adaptive_piecewise_linear",), source="catalogue26",
@@ -593,14 +298,14 @@ _add("apl", "APL", "relu",
 
 # --------------------------------------------------------------------------- smooth ReLU-like
 
-_add("elu", "ELU", "smooth-relu", _elu, _elu_d,
+_add("elu", "ELU", "smooth-relu", nx.elu, nx.elu_d,
      r"$f(x)=x$ if $x>0$ else $\alpha(e^{x}-1)$", _props((-1, INF), 1.0, _ODD_MONO),
      ends=lambda alpha: (-alpha, INF), dends=_RELU_DENDS, kinks=(0.0,),
      params=(_p_alpha(),), source="article,catalogue26,torch",
      note="f'(0) = alpha as in PyTorch; continuously differentiable only for alpha = 1.")
 
 _add("selu", "SELU", "smooth-relu",
-     lambda x: _sat_mul(SELU_SCALE, _elu(x, SELU_ALPHA)), lambda x: SELU_SCALE * _elu_d(x, SELU_ALPHA),
+     lambda x: nx.sat_mul(SELU_SCALE, nx.elu(x, SELU_ALPHA)), lambda x: SELU_SCALE * nx.elu_d(x, SELU_ALPHA),
      r"$f(x)=\lambda x$ if $x>0$ else $\lambda\alpha(e^{x}-1)$",
      _props((-SELU_SCALE * SELU_ALPHA, INF), SELU_SCALE * SELU_ALPHA, "monotonic zero_centred"),
      ends=(-SELU_SCALE * SELU_ALPHA, INF), dends=(0.0, SELU_SCALE), kinks=(0.0,),
@@ -617,7 +322,7 @@ _add("celu", "CELU", "smooth-relu",
      note="Continuously differentiable ELU for every alpha (f'(0) = 1).")
 
 _add("softplus", "Softplus", "smooth-relu",
-     _softplus_torch, _softplus_torch_d,
+     nx.softplus_torch, nx.softplus_torch_d,
      r"$f(x)=\frac{1}{\beta}\ln(1+e^{\beta x})$", _props((0, INF), 1.0, _SMOOTH_MONO),
      ends=_RELU_ENDS, dends=_RELU_DENDS, kinks=lambda beta, threshold: (threshold / beta,),
      params=(Param("beta", 1.0, low=0.0, low_inclusive=False, doc="sharpness"),
@@ -627,38 +332,38 @@ _add("softplus", "Softplus", "smooth-relu",
           "~2e-9 at the defaults (listed as a kink, still counted smooth); small thresholds make a visible jump.")
 
 _add("logsigmoid", "LogSigmoid", "smooth-relu",
-     lambda x: -_softplus(-x), lambda x: _sigmoid(-x),
+     lambda x: -nx.softplus(-x), lambda x: nx.sigmoid(-x),
      r"$f(x)=\ln\frac{1}{1+e^{-x}}$", _props((-INF, 0), 1.0, _SMOOTH_MONO),
      ends=(-INF, 0.0), dends=(1.0, 0.0), aliases=("log_sigmoid",), source="torch",
      note="-softplus(-x): a softplus mirrored through the origin, hence in the smooth-ReLU family.")
 
-_add("silu", "SiLU", "smooth-relu", lambda x: _swish(x, 1.0), lambda x: _swish_d(x, 1.0),
+_add("silu", "SiLU", "smooth-relu", lambda x: nx.swish(x, 1.0), lambda x: nx.swish_d(x, 1.0),
      r"$f(x)=\frac{x}{1+e^{-x}}$", _props((-0.2784645427610738, INF), 1.0998393201288669, "zero_centred smooth"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, aliases=("sigmoid_linear_unit",), source="article,catalogue26,torch",
      note="x sigmoid(x), swish with beta = 1; minimum -0.27846 at x = -1.27846.")
 
-_add("swish", "Swish", "smooth-relu", _swish, _swish_d,
+_add("swish", "Swish", "smooth-relu", nx.swish, nx.swish_d,
      r"$f(x)=\frac{x}{1+e^{-\beta x}}$", _props((-0.2784645427610738, INF), 1.0998393201288669, "zero_centred smooth"),
      ends=lambda beta: (0.0 if beta else -INF, INF), dends=lambda beta: (0.0 if beta else 0.5, 1.0 if beta else 0.5),
      params=(_BETA,), source="article",
      note="x sigmoid(beta x) (Ramachandran et al.); beta = 1 is SiLU, beta = 0 is x/2.")
 
 _add("gelu", "GELU", "smooth-relu",
-     lambda x: x * _ndtr(x), lambda x: _ndtr(x) + x * _npdf(x),
+     lambda x: x * nx.ndtr(x), lambda x: nx.ndtr(x) + x * nx.npdf(x),
      r"$f(x)=x\,\Phi(x)=\frac{x}{2}(1+\mathrm{erf}(x/\sqrt{2}))$",
      _props((-0.16997120747990366, INF), 1.1289041451851548, "zero_centred smooth"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, aliases=("gelu_erf",), source="torch",
      note="Exact (erf) GELU, PyTorch approximate='none'; erfc is a vectorised Chebyshev fit (~1e-15).")
 
 _add("gelu_tanh", "GELU (tanh approx.)", "smooth-relu",
-     _gelu_tanh, _gelu_tanh_d,
+     nx.gelu_tanh, nx.gelu_tanh_d,
      r"$f(x)=\frac{x}{2}(1+\tanh(\sqrt{2/\pi}(x+0.044715x^3)))$",
      _props((-0.17004075057125405, INF), 1.1289930686587718, "zero_centred smooth"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, aliases=("gelu_approximate",), source="torch",
      note="PyTorch approximate='tanh'; computed as x sigmoid(2u), which is the same function.")
 
 
-_add("mish", "Mish", "smooth-relu", _mish, _mish_d,
+_add("mish", "Mish", "smooth-relu", nx.mish, nx.mish_d,
      r"$f(x)=x\tanh(\ln(1+e^{x}))$", _props((-0.30884341301725041, INF), 1.0884981612517279, "zero_centred smooth"),
      ends=_RELU_ENDS, dends=_RELU_DENDS, source="torch", note="Misra (2019).")
 
@@ -671,8 +376,8 @@ _add("hardswish", "Hardswish", "smooth-relu",
           "f'(-3) = 0 and f'(3) = 1 as in PyTorch.")
 
 _add("isrlu", "ISRLU", "smooth-relu",
-     lambda x, alpha: np.where(x >= 0, x, x * _rsqrt1p(x, alpha)),
-     lambda x, alpha: np.where(x >= 0, 1.0, _rsqrt1p(x, alpha) ** 3),
+     lambda x, alpha: np.where(x >= 0, x, x * nx.rsqrt1p(x, alpha)),
+     lambda x, alpha: np.where(x >= 0, 1.0, nx.rsqrt1p(x, alpha) ** 3),
      r"$f(x)=x$ if $x\geq 0$ else $\frac{x}{\sqrt{1+\alpha x^2}}$", _props((-1, INF), 1.0, _ODD_MONO),
      ends=lambda alpha: (-alpha ** -0.5, INF), dends=_RELU_DENDS,
      params=(_p_alpha(doc="negative part tends to -1/sqrt(alpha)"),),
@@ -680,7 +385,7 @@ _add("isrlu", "ISRLU", "smooth-relu",
      note="Inverse square root linear unit (Carlile et al. 2017); twice differentiable at 0.")
 
 _add("bent_identity", "Bent Identity", "smooth-relu",
-     _bent_identity,
+     nx.bent_identity,
      lambda x: 1.0 + 0.5 * (x / np.hypot(x, 1.0)),
      r"$f(x)=\frac{\sqrt{x^2+1}-1}{2}+x$", _props(_LIN_ENDS, 1.5, _ODD_MONO),
      ends=_LIN_ENDS, dends=(0.5, 1.5), aliases=("bent",), source="article,catalogue26",
@@ -690,7 +395,7 @@ _add("bent_identity", "Bent Identity", "smooth-relu",
 # --------------------------------------------------------------------------- shrink
 
 _add("hardshrink", "Hardshrink", "shrink",
-     lambda x, lambd: np.where(np.abs(x) > lambd, x, 0.0), lambda x, lambd: _outside(x, lambd),
+     lambda x, lambd: np.where(np.abs(x) > lambd, x, 0.0), lambda x, lambd: nx.outside(x, lambd),
      r"$f(x)=x$ if $|x|>\lambda$ else $0$", _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
      ends=_LIN_ENDS, dends=(1.0, 1.0), kinks=lambda lambd: (-lambd, lambd),
      params=(_LAMBD,), aliases=("hard_shrink",), source="torch",
@@ -698,7 +403,7 @@ _add("hardshrink", "Hardshrink", "shrink",
 
 _add("softshrink", "Softshrink", "shrink",
      lambda x, lambd: np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0)),
-     lambda x, lambd: _outside(x, lambd),
+     lambda x, lambd: nx.outside(x, lambd),
      r"$f(x)=x-\lambda\,\mathrm{sgn}(x)$ if $|x|>\lambda$ else $0$", _props(_LIN_ENDS, 1.0, "monotonic zero_centred"),
      ends=_LIN_ENDS, dends=(1.0, 1.0), kinks=lambda lambd: (-lambd, lambd),
      params=(_LAMBD,), aliases=("soft_shrink",), source="torch",
@@ -711,16 +416,16 @@ _add("tanhshrink", "Tanhshrink", "shrink", lambda x: x - np.tanh(x), lambda x: n
 
 # --------------------------------------------------------------------------- other
 
-_add("identity", "Identity", "other", lambda x: x * 1.0, _ones,
+_add("identity", "Identity", "other", lambda x: x * 1.0, nx.ones,
      r"$f(x)=x$", _props(_LIN_ENDS, 1.0, _ODD_MONO),
      ends=_LIN_ENDS, dends=(1.0, 1.0), aliases=("linear",), source="catalogue26,torch")
 
-_add("soft_exponential", "Soft Exponential", "other", _soft_exp, _soft_exp_d,
+_add("soft_exponential", "Soft Exponential", "other", nx.soft_exp, nx.soft_exp_d,
      r"$\frac{e^{\alpha x}-1}{\alpha}+\alpha$ if $\alpha>0$, $\frac{\ln(1-\alpha(x+\alpha))}{-\alpha}$ if $\alpha<0$",
      _props(_LIN_ENDS, 1.0, _ODD_MONO),
      ends=lambda alpha: (NAN, INF) if alpha < 0 else ((-INF, INF) if alpha == 0 else (alpha - 1 / alpha, INF)),
      dends=lambda alpha: (NAN, 0.0) if alpha < 0 else ((1.0, 1.0) if alpha == 0 else (0.0, INF)),
-     kinks=_soft_exp_domain,
+     kinks=nx.soft_exp_domain,
      params=(Param("alpha", 0.0, low=-1.0, high=1.0, doc="-1: log-like, 0: identity, 1: exp-like"),),
      aliases=("soft_exp",), source="catalogue26",
      note="Godfrey and Gashler (2015); alpha = 0 (the limit of both formulas) is exactly the identity. For alpha < 0, f is defined only for "
@@ -749,7 +454,7 @@ _add("cos", "Cos", "other", np.cos, lambda x: -np.sin(x),
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("cosine",), source="catalogue26",
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")
 
-_add("sinc", "Sinc", "other", _sinc, _sinc_d,
+_add("sinc", "Sinc", "other", nx.sinc, nx.sinc_d,
      r"$f(x)=\frac{\sin(x)}{x}$, $f(0)=1$", _props((-0.21723362821122166, 1), 0.4361818172714585, "smooth"),
      ends=(0.0, 0.0), dends=(0.0, 0.0), source="catalogue26",
      note="Unnormalised sinc (torch.sinc is sin(pi x)/(pi x)); f'(0) = 0, series near 0.")

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from actviz.activations import FAMILIES, catalogue
+from actviz.core.activation import FAMILIES
 
 
 def _fmt(v: float) -> str:
@@ -45,7 +45,9 @@ def list_cmd(family: str | None, as_json: bool) -> None:
       actviz list
       actviz list --family relu --json
     """
-    acts = [a for a in catalogue() if family is None or a.family == family]
+    from actviz.core.registry import current
+
+    acts = [a for a in current().all() if family is None or a.family == family]
     if as_json:
         click.echo(json.dumps([a.as_dict() for a in acts], indent=2))
     else:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import warnings
 from typing import Callable
 
@@ -10,11 +9,6 @@ import click
 
 from actviz.errors import UserError
 
-SIZES = {"column": 3.5, "page": 7.16}
-"""Journal widths in inches: one column and a full page (two columns)."""
-
-CM = 1 / 2.54
-MAX_INCHES = 100.0
 
 
 class FloatRange(click.FloatRange):
@@ -25,43 +19,6 @@ class FloatRange(click.FloatRange):
         if rv != rv:
             self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
         return rv
-
-
-def parse_size(text: str | None, default: tuple[float, float],
-               ratio: float | Callable[[float], float], minimum: tuple[float, float] = (0.5, 0.5)) -> tuple[float, float]:
-    """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
-
-    When only the width is given the height is ``width * ratio`` (``ratio`` may be a function of
-    the width: text does not shrink with the figure, so narrow figures need relatively more height).
-    ``minimum`` is the smallest (width, height) the figure's layout can hold.
-    """
-    height_of = ratio if callable(ratio) else (lambda w: ratio)
-    if text is None or not text.strip():
-        return default
-    t = text.strip().lower()
-    scale = 1.0
-    if t.endswith("cm"):
-        t, scale = t[:-2], CM
-    elif t.endswith("in"):
-        t = t[:-2]
-    if t in SIZES:
-        w = SIZES[t]
-        return _at_least((w, w * height_of(w)), minimum, text)
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
-    if not m:
-        raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
-    w = float(m.group(1)) * scale
-    h = float(m.group(2)) * scale if m.group(2) else w * height_of(w)
-    if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
-        raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
-    return _at_least((w, h), minimum, text)
-
-
-def _at_least(size: tuple[float, float], minimum: tuple[float, float], text: str) -> tuple[float, float]:
-    if size[0] < minimum[0] or size[1] < minimum[1]:
-        raise UserError(f"--size {text} is too small for this figure: it needs at least "
-                        f"{minimum[0]:g}x{minimum[1]:g} inches")
-    return size
 
 
 def output_option(exts: str) -> Callable:
@@ -114,7 +71,7 @@ def figure_options(fn: Callable) -> Callable:
 
 def check_pixels(size: tuple[float, float], dpi: float) -> None:
     """Refuse an image over the pixel budget before drawing it."""
-    from actviz.limits import check_image
+    from actviz.core.budgets import check_image
 
     check_image(size[0], size[1], dpi)
 
@@ -134,10 +91,10 @@ def check_output(path: str, extensions) -> None:
 def _define_callback(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """Register ``name=expression[; p=v...]`` activations before the command body parses its specs."""
     if values:
-        from actviz import expr
+        from actviz.core.registry import current
 
         for text in values:
-            expr.define(text)
+            current().define(text)
     return values
 
 

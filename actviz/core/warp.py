@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from actviz.activations import BoundActivation, get
+from actviz.core.activation import BoundActivation
 from actviz.errors import RunFailure, UserError
 
 DEFAULT_ACTIVATIONS: tuple[str, ...] = ("identity", "sigmoid", "tanh", "relu", "elu", "tanhshrink")
@@ -60,14 +60,10 @@ COLLAPSE_FAR = 0.05
 
 def default_activations() -> list[str]:
     """The article's columns that the catalogue has (an entry may not be there yet)."""
-    found = []
-    for name in DEFAULT_ACTIVATIONS:
-        try:
-            get(name)
-        except UserError:
-            continue
-        found.append(name)
-    return found
+    from actviz.core.registry import current
+
+    registry = current()
+    return [name for name in DEFAULT_ACTIVATIONS if name in registry]
 
 
 def check_inputs(ns: Sequence[int], points: int, turns: float, scale: float, weights: str, bias: float) -> None:

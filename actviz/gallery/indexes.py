@@ -12,7 +12,8 @@ import struct
 from itertools import groupby
 from pathlib import Path, PurePosixPath
 
-from actviz.batch import Entry, Spec, write_if_changed
+from actviz.atomic import write_if_changed
+from actviz.gallery.spec import Entry, Spec
 
 IMAGE_SUFFIXES = (".png", ".gif", ".svg", ".webp", ".jpg", ".jpeg")
 """Outputs a browser shows as an image; anything else (PDF, data) becomes a link."""

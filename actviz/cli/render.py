@@ -6,6 +6,18 @@ import sys
 import click
 
 
+def _command_runner():
+    from actviz.cli.main import invoke
+    from actviz.gallery.pool import Commands
+
+    return Commands(run=invoke, preload=PRELOAD)
+
+
+PRELOAD = ("actviz.cli.main", "actviz.core.catalogue", "actviz.render.figure", "actviz.render.animation",
+           "actviz.render.curves", "actviz.render.warp", "actviz.render.training")
+"""Modules the fork server imports once, so that every worker starts warm."""
+
+
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False), metavar="SPEC.toml")
 @click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
@@ -27,20 +39,23 @@ def render(spec, jobs, force, dry_run) -> None:
       actviz render figures.toml -j 2
       actviz render figures.toml --dry-run
     """
-    from actviz import batch, settings
+    from actviz import context
+    from actviz.cli.main import COMMANDS, cli
     from actviz.errors import RunFailure
+    from actviz.gallery import manifest, pool, run
+    from actviz.gallery.spec import load_spec
 
-    loaded = batch.load_spec(spec)
+    loaded = load_spec(spec, COMMANDS)
     if dry_run:
-        work = batch.plan(loaded, force=force)
+        work = manifest.plan(loaded, force=force)
         for entry, reason in work.stale:
             click.echo(f"stale: {entry.output} ({reason})")
         click.echo(f"stale {len(work.stale)}, up to date {len(work.fresh)}")
         return
-    with _Progress(bar=not settings.quiet()) as show:
-        summary = batch.run(loaded, jobs=jobs or batch.default_jobs(), force=force, on_event=show,
-                            global_args=_global_args(click.get_current_context()))
-    if not settings.quiet():
+    with _Progress(bar=not context.quiet()) as show:
+        summary = run.run(loaded, jobs=jobs or pool.default_jobs(), cli=cli, commands=_command_runner(), force=force,
+                          on_event=show, global_args=_global_args(click.get_current_context()))
+    if not context.quiet():
         click.echo(summary.line())
     if summary.failed:
         names = ", ".join(o.output for o in summary.failed)

@@ -23,8 +23,8 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from actviz.activations import BoundActivation
-from actviz.datasets import Dataset
+from actviz.core.activation import BoundActivation
+from actviz.core.datasets import Dataset
 from actviz.errors import RunFailure, UserError
 
 INITS = ("auto", "he", "xavier")
@@ -114,35 +114,19 @@ def architecture(act: BoundActivation, hidden: Sequence[int], classes: int = 2, 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
     """``4`` or ``8,8`` -> layer sizes; a user error names the bad item."""
-    items = [t.strip() for t in str(text).split(",")]
-    sizes = []
-    for t in items:
-        if not t.lstrip("+-").isdigit():
-            raise UserError(f"bad hidden layer size {t!r} in {text!r}: use whole numbers like 4 or 8,8")
-        sizes.append(int(t))
-    for h in sizes:
-        if not 1 <= h <= MAX_UNITS:
-            raise UserError(f"hidden layer size must be between 1 and {MAX_UNITS}, got {h}")
-    return tuple(sizes)
+    from actviz.core.spec import parse_sizes
+
+    return parse_sizes(text, "hidden layer size", 1, MAX_UNITS, "4 or 8,8")
 
 
 def parse_model(text: str, default_hidden: Sequence[int] = (4,),
                 command: str = "train") -> tuple[BoundActivation, tuple[int, ...]]:
-    """``ACT[@H[,H...]]`` -> (activation, hidden sizes): ``relu@300``, ``elu:alpha=0.5@8,8``, ``tanh``.
+    """``ACT[@H[,H...]]`` -> (activation, hidden sizes), the activation element-wise."""
+    from actviz.core.spec import parse_model as parse
 
-    The last ``@`` splits the activation spec from the layer sizes; without one the
-    sizes are ``default_hidden``.
-    """
-    from actviz.activations import parse_spec
-
-    spec, at, sizes = str(text).rpartition("@")
-    if not at:
-        spec, sizes = text, None
-    if at and not sizes.strip():
-        raise UserError(f"model {text!r} has '@' but no layer sizes; write e.g. relu@4 or relu@8,8")
-    act = parse_spec(spec)
+    act, hidden = parse(text, default_hidden, MAX_UNITS)
     act.require_kind(("elementwise",), command)
-    return act, parse_hidden(sizes) if sizes is not None else tuple(default_hidden)
+    return act, hidden
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
+from actviz.cli.options import check_output, check_pixels, define_option, figure_options
 from actviz.errors import UserError
 from actviz.tables import FORMATS as TABLE_FORMATS
 
@@ -11,7 +11,6 @@ from actviz.tables import FORMATS as TABLE_FORMATS
 # import numpy; tests/test_warp.py checks that they agree.
 WEIGHTS = ("uniform", "normal", "orthogonal")
 LIMITS = ("shared", "panel")
-ANIMATION_EXTS = (".gif", ".webp")
 
 
 def parse_ns(text: str) -> list[int]:
@@ -89,12 +88,12 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     from pathlib import Path
 
     from actviz import api
-    from actviz.activations import parse_spec
-    from actviz.limits import check_animation
-    from actviz.render.figure import FORMATS
-    from actviz.render.warp import default_size
+    from actviz.core.spec import parse_spec
+    from actviz.core.budgets import check_animation
+    from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, IMAGE_FORMATS as FORMATS, parse_size
+    from actviz.render.layout import warp_size as default_size
     from actviz.tables import format_table
-    from actviz import warp as core
+    from actviz.core import warp as core
 
     metrics = metrics or metrics_format is not None
     if output is None and not metrics:

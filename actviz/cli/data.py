@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from actviz.commands.common import define_option
+from actviz.cli.options import define_option
 
 from actviz.errors import UserError
 from actviz.tables import FORMATS
@@ -11,7 +11,7 @@ from actviz.tables import FORMATS
 
 def parse_points(text: str) -> list[float]:
     """``-3,-1,0,2.5`` -> floats; a user error names the bad item."""
-    from actviz.activations import parse_number
+    from actviz.core.numbers import parse_number
 
     items = [t for t in text.split(",")]
     if not any(t.strip() for t in items):

@@ -12,19 +12,20 @@ import traceback
 
 import click
 
-from actviz import __version__
+from actviz import __version__, context
+from actviz.context import Context, Limits, Reporter
 from actviz.atomic import catch_interrupts, interrupted
-from actviz.commands.common import FloatRange
+from actviz.cli.options import FloatRange
 from actviz.errors import ActvizError
 
 COMMANDS: dict[str, str] = {
-    "list": "actviz.commands.listing:list_cmd",
-    "plot": "actviz.commands.plot:plot",
-    "data": "actviz.commands.data:data",
-    "render": "actviz.commands.render:render",
-    "warp": "actviz.commands.warp:warp",
-    "train": "actviz.commands.train:train",
-    "boundary": "actviz.commands.boundary:boundary",
+    "list": "actviz.cli.listing:list_cmd",
+    "plot": "actviz.cli.plot:plot",
+    "data": "actviz.cli.data:data",
+    "render": "actviz.cli.render:render",
+    "warp": "actviz.cli.warp:warp",
+    "train": "actviz.cli.train:train",
+    "boundary": "actviz.cli.boundary:boundary",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 
@@ -67,23 +68,28 @@ def cli(debug: bool, max_megapixels: float, max_animation_mb: float, quiet: bool
 
     Exit status: 0 success, 1 failure at run time, 2 a mistake in the input, 130 interrupted.
     """
-    from actviz.limits import LIMITS
-
-    LIMITS.max_megapixels = max_megapixels
-    LIMITS.max_animation_mb = max_animation_mb
-    from actviz import settings
-
-    settings.set_verbosity(-1 if quiet else verbose)
+    run = context.current()  # the fresh context main() made for this invocation
+    run.limits = Limits(max_megapixels=max_megapixels, max_animation_mb=max_animation_mb)
+    run.verbosity = -1 if quiet else verbose
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line and an exit status.
 
-    0 success; 1 failure at run time; 2 the user's mistake; 130 interrupted.
+    0 success; 1 failure at run time; 2 the user's mistake; 130 interrupted. Every
+    invocation runs in a fresh :class:`~actviz.context.Context`: nothing it sets
+    (budgets, verbosity, definitions) is left behind in the process.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    with catch_interrupts():  # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
+    with catch_interrupts(), Context():  # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
         _run(args, _debug_wanted(args))
+
+
+def invoke(args: list[str], reporter: Reporter | None = None) -> int | None:
+    """Run one command line in a fresh context without the exit-status handling of :func:`main`
+    (the batch renderer catches errors itself); ``reporter`` receives the progress of long loops."""
+    with Context(reporter=reporter):
+        return cli.main(args=list(args), prog_name="actviz", standalone_mode=False)
 
 
 def _run(args: list[str], debug: bool) -> None:

@@ -5,15 +5,9 @@ import math
 
 import click
 
-from actviz.commands.common import define_option, check_output, check_pixels, figure_options, output_option, parse_size
+from actviz.cli.options import check_output, check_pixels, define_option, figure_options, output_option
 from actviz.errors import UserError
-from actviz.activations import FAMILIES
-
-
-def overlay_ratio(width: float) -> float:
-    """Height/width of an overlay figure given only its width: f and f' side by side with the
-    legend below need relatively more height when narrow (a 3.5 in column: 3.5 x 2.4 in)."""
-    return 0.46 if width >= 6 else 0.68
+from actviz.core.activation import FAMILIES
 
 
 @click.command()
@@ -48,16 +42,16 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
       actviz plot --all -o catalogue.png
     """
     from actviz import api
-    from actviz.render.figure import FORMATS
+    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, parse_size
 
-    check_output(output, FORMATS)
+    check_output(output, IMAGE_FORMATS)
     for name, lim in (("--ylim", ylim), ("--dylim", dylim)):
         if lim is not None and not (math.isfinite(lim[0]) and math.isfinite(lim[1]) and lim[0] < lim[1]):
             raise UserError(f"bad {name} {lim[0]:g} {lim[1]:g}: needs two finite numbers, the first smaller")
     specs = api.select_specs(activations, family=family, all_=all_)
     sheet = bool(family or all_)
     layout = layout or ("grid" if sheet else "overlay")
-    default_size = (7.0, 3.2) if layout == "overlay" else None
+    default_size = OVERLAY_SIZE if layout == "overlay" else None
     figsize = parse_size(size, default_size, ratio=overlay_ratio if layout == "overlay" else 0.75) if (size or default_size) else None
     dpi = dpi or 150
     if figsize:

@@ -5,7 +5,7 @@ from typing import Callable
 
 import click
 
-from actviz.commands.common import check_output, check_pixels, define_option, figure_options, parse_size
+from actviz.cli.options import check_output, check_pixels, define_option, figure_options
 from actviz.errors import UserError
 from actviz.progress import step_bar, tracker
 
@@ -15,7 +15,6 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
 INIT_NAMES = ("auto", "he", "xavier")
 SCHEDULE_NAMES = ("log", "linear")
 VIEW_NAMES = ("logit", "input", "both")
-ANIMATION_EXTS = (".gif", ".webp")
 LOG_EXTS = (".csv", ".tsv", ".json")
 
 
@@ -53,7 +52,7 @@ def training_options(fn: Callable) -> Callable:
 
 def training_kwargs(params: dict) -> dict:
     """The api keyword arguments for the shared training options."""
-    from actviz import net
+    from actviz.core import net
 
     return dict(hidden=net.parse_hidden(params["hidden"]), data=params["data_name"], count=params["count"],
                 noise=params["noise"], classes=params["classes"], seed=params["seed"], steps=params["steps"],
@@ -63,7 +62,7 @@ def training_kwargs(params: dict) -> dict:
 
 def validate_training(kw: dict) -> None:
     """Check the data and training settings cheaply, before any work is done."""
-    from actviz import datasets, net
+    from actviz.core import datasets, net
 
     entry = datasets.kind(kw["data"])
     datasets.check_arguments(entry, kw["count"], kw["noise"], kw["classes"])
@@ -72,9 +71,9 @@ def validate_training(kw: dict) -> None:
 
 def set_quiet(quiet: bool) -> None:
     if quiet:
-        from actviz import settings
+        from actviz import context
 
-        settings.set_verbosity(-1)
+        context.current().verbosity = -1
 
 
 @click.command()
@@ -127,13 +126,14 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
       actviz train tanh --hidden 8,8 --data spiral --steps 3000 -o tanh.webp
       actviz train relu --log curve.csv -o relu.gif
     """
-    from actviz import api, net
-    from actviz.activations import parse_spec
-    from actviz.limits import check_animation
-    from actviz.render.training import default_frame_size
+    from actviz import api
+    from actviz.core import net
+    from actviz.core.spec import parse_spec
+    from actviz.core.budgets import check_animation
+    from actviz.render.layout import ANIMATION_FORMATS, parse_size, train_size
 
     set_quiet(params.pop("quiet"))
-    check_output(output, ANIMATION_EXTS)
+    check_output(output, ANIMATION_FORMATS)
     if log_path is not None:
         check_output(log_path, LOG_EXTS)
     if transparent:
@@ -145,7 +145,7 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     net.frame_steps(kw["steps"], frames, schedule)
     api.check_view(view, kw["classes"])
     dpi = dpi or 100
-    default = default_frame_size(view)
+    default = train_size(view)
     figsize = parse_size(size, default, ratio=default[1] / default[0],
                          minimum=(6.2 if view == "both" else 3.4, 3.4))
     check_pixels(figsize, dpi)

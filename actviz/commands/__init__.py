@@ -1,1 +1,0 @@
-"""One module per CLI command; each is a thin shell over the library."""

@@ -1,0 +1,1 @@
+"""Activation functions from expressions: checked against a whitelist, then differentiated exactly."""

@@ -1,0 +1,101 @@
+"""The one parser of activation specs and of the number lists options take.
+
+An activation spec is text: ``relu``, ``elu:alpha=0.5``, ``expr:x*tanh(x)``; a model
+is a spec with layer sizes, ``relu@8,8``. Numbers are read strictly (ASCII digits
+only), so ``²`` or a full-width digit is refused here rather than failing later.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from actviz.core.activation import Activation, BoundActivation
+from actviz.core.activation import name_key as key
+from actviz.core.numbers import parse_number, parse_whole
+from actviz.core.registry import Registry, current
+from actviz.errors import UserError
+
+def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
+    """Parse ``name`` or ``name:key=value,key=value`` (or ``expr:...``) into a bound activation."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise UserError("empty activation spec; give a name such as relu or elu:alpha=0.5")
+    text = spec.strip()
+    head, sep, rest = text.partition(":")
+    if key(head) == "expr":
+        from actviz.core.expr.compile import parse_expression_spec
+
+        return parse_expression_spec(rest)
+    act = (registry or current()).get(head)
+    values = act.defaults()
+    if sep and not rest.strip():
+        raise UserError(f"activation spec {text!r} has ':' but no parameters; write e.g. {act.name}:{_example(act)}")
+    if rest.strip():
+        for item in rest.split(","):
+            name, eq, value = item.partition("=")
+            name = name.strip()
+            if not eq or not name:
+                raise UserError(f"bad parameter {item.strip()!r} in {text!r}; write key=value, e.g. {act.name}:{_example(act)}")
+            p = act.param(name)
+            values[p.name] = p.check(parse_number(value, f"parameter {name} of {act.name}"), act.name)
+    return BoundActivation(act, values)
+
+
+def _example(act: Activation) -> str:
+    if act.params:
+        p = act.params[0]
+        return f"{p.name}={p.default:g}"
+    return "(no parameters)"
+
+
+def parse_specs(specs: Iterable[str], registry: Registry | None = None) -> list[BoundActivation]:
+    """Parse several specs; an empty list is a user error."""
+    bound = [parse_spec(s, registry) for s in specs]
+    if not bound:
+        raise UserError("no activation given; name at least one, e.g. relu")
+    return bound
+
+
+def as_bound(spec: "str | BoundActivation", registry: Registry | None = None) -> BoundActivation:
+    """A spec parsed, or an activation already bound, as it is."""
+    return spec if isinstance(spec, BoundActivation) else parse_spec(spec, registry)
+
+
+def parse_points(text: str, what: str = "--x") -> list[float]:
+    """``-3,-1,0,2.5`` -> floats; a user error names the bad item."""
+    items = text.split(",")
+    if not any(t.strip() for t in items):
+        raise UserError(f"{what} needs at least one number, e.g. {what} -3,-1,0,2.5")
+    return [parse_number(t, f"{what} value") for t in items]
+
+
+def parse_sizes(text: str, what: str, low: int, high: int, example: str) -> tuple[int, ...]:
+    """``4`` or ``8,8`` -> whole numbers in [low, high]; a user error names the bad item."""
+    items = [t.strip() for t in str(text).split(",")]
+    if not any(items):
+        raise UserError(f"{what} needs at least one whole number, e.g. {example}")
+    sizes = []
+    for t in items:
+        value = parse_whole(t)
+        if value is None:
+            raise UserError(f"bad {what} {t!r} in {text!r}: use whole numbers like {example}")
+        if not low <= value <= high:
+            raise UserError(f"{what} must be between {low} and {high:,}, got {value}")
+        sizes.append(value)
+    return tuple(sizes)
+
+
+def parse_model(text: str, default_hidden: Sequence[int], max_units: int,
+                registry: Registry | None = None) -> tuple[BoundActivation, tuple[int, ...]]:
+    """``ACT[@H[,H...]]`` -> (activation, hidden sizes): ``relu@300``, ``elu:alpha=0.5@8,8``, ``tanh``.
+
+    The last ``@`` splits the activation spec from the layer sizes; without one the
+    sizes are ``default_hidden``.
+    """
+    spec, at, sizes = str(text).rpartition("@")
+    if not at:
+        spec, sizes = text, None
+    if at and not sizes.strip():
+        raise UserError(f"model {text!r} has '@' but no layer sizes; write e.g. relu@4 or relu@8,8")
+    act = parse_spec(spec, registry)
+    hidden = parse_sizes(sizes, "hidden layer size", 1, max_units, "4 or 8,8") if sizes is not None \
+        else tuple(default_hidden)
+    return act, hidden

@@ -1,0 +1,1 @@
+"""Batch rendering and the gallery: spec, staleness manifest, worker pool, generated indexes."""

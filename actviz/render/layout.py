@@ -1,0 +1,99 @@
+"""Figure sizes and file formats, in one table: what each kind of figure defaults to and accepts.
+
+No matplotlib here, so that the CLI can check a request before anything is imported
+or drawn. Sizes are in inches.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable
+
+from actviz.errors import UserError
+
+IMAGE_FORMATS: dict[str, str] = {
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".pgf": "pgf",
+    ".eps": "eps",
+}
+"""Still-image formats by file extension."""
+
+ANIMATION_FORMATS: tuple[str, ...] = (".gif", ".webp")
+"""Animation formats by file extension."""
+
+DPI = {"image": 150.0, "train": 100.0, "warp-animation": 80.0}
+"""Default resolution by kind of output."""
+
+SIZES = {"column": 3.5, "page": 7.16}
+"""Journal widths in inches: one column and a full page (two columns)."""
+
+CM = 1 / 2.54
+MAX_INCHES = 100.0
+
+OVERLAY_SIZE = (7.0, 3.2)
+"""``plot``'s default: f and f' side by side."""
+
+PANEL_INCHES = 1.55
+"""Side of one warp panel."""
+
+
+def overlay_ratio(width: float) -> float:
+    """Height/width of an overlay figure given only its width: f and f' side by side with the
+    legend below need relatively more height when narrow (a 3.5 in column: 3.5 x 2.4 in)."""
+    return 0.46 if width >= 6 else 0.68
+
+
+def warp_size(cols: int, rows: int, noted: bool = False) -> tuple[float, float]:
+    """Square panels of about 1.55 in, plus room for labels, title, footer and panel notes."""
+    return (max(3.2, 0.45 + PANEL_INCHES * cols), 1.05 + (PANEL_INCHES + (0.22 if noted else 0)) * rows)
+
+
+def train_size(view: str) -> tuple[float, float]:
+    """Inches at 100 dpi: about 480 px wide for one view, twice that for both."""
+    return (8.8, 4.9) if view == "both" else (4.8, 5.1)
+
+
+def boundary_layout(n: int, ncols: int | None = None, title: str | None = None) -> tuple[int, int, tuple[float, float]]:
+    """Columns, rows and default size in inches of a figure of ``n`` boundary panels."""
+    ncols = min(ncols or 4, n)
+    nrows = math.ceil(n / ncols)
+    return ncols, nrows, (2.7 * ncols, 2.85 * nrows + (0.35 if title else 0))
+
+
+def parse_size(text: str | None, default: tuple[float, float],
+               ratio: float | Callable[[float], float], minimum: tuple[float, float] = (0.5, 0.5)) -> tuple[float, float]:
+    """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
+
+    When only the width is given the height is ``width * ratio`` (``ratio`` may be a function of
+    the width: text does not shrink with the figure, so narrow figures need relatively more height).
+    ``minimum`` is the smallest (width, height) the figure's layout can hold.
+    """
+    height_of = ratio if callable(ratio) else (lambda w: ratio)
+    if text is None or not text.strip():
+        return default
+    t = text.strip().lower()
+    scale = 1.0
+    if t.endswith("cm"):
+        t, scale = t[:-2], CM
+    elif t.endswith("in"):
+        t = t[:-2]
+    if t in SIZES:
+        w = SIZES[t]
+        return _at_least((w, w * height_of(w)), minimum, text)
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
+    if not m:
+        raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
+    w = float(m.group(1)) * scale
+    h = float(m.group(2)) * scale if m.group(2) else w * height_of(w)
+    if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
+        raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
+    return _at_least((w, h), minimum, text)
+
+
+def _at_least(size: tuple[float, float], minimum: tuple[float, float], text: str) -> tuple[float, float]:
+    if size[0] < minimum[0] or size[1] < minimum[1]:
+        raise UserError(f"--size {text} is too small for this figure: it needs at least "
+                        f"{minimum[0]:g}x{minimum[1]:g} inches")
+    return size
