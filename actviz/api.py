@@ -189,6 +189,9 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     from actviz.render.figure import rc_context
 
     check_view(view, run.arch.classes)
+    if view == "layers":
+        return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
+                                loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
     with rc_context(styles):
         render.write_animation(run, path, view=view, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
                                hold_ms=hold_ms, loop=loop, points=points, curves=curves, grid=grid,
@@ -210,28 +213,18 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None) -> "Figure":
+                    styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None,
+                    regions: bool = False) -> "Figure":
     """Train one network per model (``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare
     activation uses ``hidden``) on the same data and draw their decision boundaries side by side,
-    titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0."""
-    from actviz.core import net
-    from actviz.render import training as render
-    from actviz.render.figure import rc_context
-
-    parsed = [net.parse_model(m, hidden, "boundary") for m in models]
-    if not parsed:
-        raise UserError("no model given; name at least one, e.g. relu@4")
-    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
-    net.check_settings(steps or net.DEFAULT_STEPS, lr, optimizer, weight_decay or 0.0, init, batch)
-    archs = [net.architecture(act, sizes, classes=ds.classes) for act, sizes in parsed]
-    panels = []
-    for arch in (progress(archs) if progress else archs):
-        run = train(arch.act, hidden=arch.hidden, data=ds, seed=seed, steps=steps, lr=lr, optimizer=optimizer,
-                    weight_decay=weight_decay, init=init, batch=batch, frames=None)
-        panels.append(render.Panel(arch.title, arch, run.final.theta, run.final.accuracy))
-    with rc_context(styles):
-        return render.boundary_figure(panels, ds, units=units, ncols=ncols, size=size, dpi=dpi, title=title,
-                                      points=points)
+    titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0
+    and, for piecewise-linear networks, the exact boundary segments and their count; ``regions``
+    draws the exact linear regions as cells (piecewise-linear activations only)."""
+    ds, panels = boundary_panels(models, hidden=hidden, data=data, count=count, noise=noise, classes=classes,
+                                 seed=seed, steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
+                                 init=init, batch=batch, segments=units or regions, regions=regions, progress=progress)
+    return panels_figure(panels, ds, units=units, regions=regions, points=points, ncols=ncols, size=size, dpi=dpi,
+                         title=title, styles=styles)
 
 
 __all__ += ["define", "styles", "figure_size"]
@@ -261,3 +254,131 @@ def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
     from actviz.render.layout import OVERLAY_SIZE, overlay_ratio, parse_size
 
     return parse_size(size, OVERLAY_SIZE, ratio if ratio is not None else overlay_ratio)
+
+
+# ---- every layer's picture, exact linear regions and boundary segments (issue 16) -----------
+
+__all__ += ["boundary_panels", "panels_figure", "linear_regions", "boundary_segments", "region_counts",
+            "layers_figure", "layers_animation"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.regions import Boundary, Regions
+    from actviz.render.training import Panel
+
+
+def boundary_panels(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
+                    data: "str | Dataset" = "circles", count: int = 400, noise: float = 0.05, classes: int = 2,
+                    seed: int = 0, steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
+                    weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
+                    segments: bool = False, regions: bool = False,
+                    progress: Callable[[Iterable], Iterable] | None = None) -> "tuple[Dataset, list[Panel]]":
+    """Train one network per model on the same data; return the data and one panel per model.
+
+    With ``segments`` each piecewise-linear two-class panel carries its exact boundary
+    (``panel.boundary``, see :func:`boundary_segments`); with ``regions`` every panel carries
+    its exact cells (``panel.regions``) and a smooth activation is refused (a user error).
+    """
+    from actviz.core import net, regions as exact
+    from actviz.core.scenes import data_box
+    from actviz.render.training import Panel
+
+    parsed = [net.parse_model(m, hidden, "boundary") for m in models]
+    if not parsed:
+        raise UserError("no model given; name at least one, e.g. relu@4")
+    if regions:
+        for act, _ in parsed:
+            if not exact.is_piecewise_linear(act):
+                raise UserError(exact.refusal(act, "--regions needs"))
+    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
+    net.check_settings(steps or net.DEFAULT_STEPS, lr, optimizer, weight_decay or 0.0, init, batch)
+    archs = [net.architecture(act, sizes, classes=ds.classes) for act, sizes in parsed]
+    box = data_box(ds)
+    panels = []
+    for arch in (progress(archs) if progress else archs):
+        run = train(arch.act, hidden=arch.hidden, data=ds, seed=seed, steps=steps, lr=lr, optimizer=optimizer,
+                    weight_decay=weight_decay, init=init, batch=batch, frames=None)
+        cells = boundary = None
+        if (segments or regions) and exact.is_piecewise_linear(arch.act):
+            cells = exact.linear_regions(arch, run.final.theta, box)
+            if segments and exact.boundary_refusal(cells) is None:
+                boundary = exact.boundary(cells)
+        panels.append(Panel(arch.title, arch, run.final.theta, run.final.accuracy, regions=cells, boundary=boundary))
+    return ds, panels
+
+
+def panels_figure(panels: "Sequence[Panel]", data: "Dataset", *, units: bool = False, regions: bool = False,
+                  points: bool = True, ncols: int | None = None, size: tuple[float, float] | None = None,
+                  dpi: float = 150, title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """Draw the panels of :func:`boundary_panels` side by side (``regions``: as exact cells)."""
+    from actviz.render import training as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.boundary_figure(panels, data, units=units, ncols=ncols, size=size, dpi=dpi, title=title,
+                                      points=points, regions=regions)
+
+
+def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Regions":
+    """The exact linear regions of a trained piecewise-linear network inside ``box`` (default: the
+    square the pictures show around the data), at ``run.snapshots[snapshot]``.
+
+    Returns :class:`actviz.core.regions.Regions`: ``.counts`` per hidden layer, ``.polygons``,
+    ``.patterns`` and the affine class scores of each cell. Smooth activations are refused.
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    return exact.linear_regions(run.arch, run.snapshots[snapshot].theta, box or data_box(run.data))
+
+
+def boundary_segments(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Boundary":
+    """The decision boundary of a two-class piecewise-linear network as maximal straight segments
+    (:class:`actviz.core.regions.Boundary`; ``.count``, ``.segments`` S x 2 x 2)."""
+    from actviz.core import regions as exact
+
+    return exact.boundary(linear_regions(run, snapshot, box))
+
+
+def region_counts(run: "TrainingRun", box: Sequence[float] | None = None,
+                  progress: Callable[[Sequence], Iterable] | None = None) -> tuple[list[str], list[list]]:
+    """Columns and one row per snapshot: frame, step, regions after each hidden layer, boundary
+    segments (None when not counted: more than 2 classes, or an activation with jumps)."""
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    exact.pieces(run.arch.act)
+    box = box or data_box(run.data)
+    columns = ["frame", "step", *[f"regions_layer{i + 1}" for i in range(len(run.arch.hidden))], "segments"]
+    rows = []
+    snaps = list(enumerate(run.snapshots))
+    for i, snap in (progress(snaps) if progress else snaps):
+        counts, segments = exact.counts_row(run.arch, snap.theta, box)
+        rows.append([i, snap.step, *counts, segments])
+    return columns, rows
+
+
+def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                  title: str | None = None, points: bool = True, curves: bool = True, grid: bool = True,
+                  styles: Sequence[str] = ()) -> "Figure":
+    """The final network of ``run`` layer by layer: the input plane, the image of the data, class
+    curves, a grid and the boundary after each hidden layer (wider than 2: a named PCA view),
+    then the output plane with y' = x'. Needs 2 classes."""
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.layers_figure(run, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
+
+
+def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
+                     dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
+                     loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                     styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None) -> None:
+    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes); the
+    projections of wide layers are fitted once over all snapshots and kept."""
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        render.write_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
+                               loop=loop, points=points, curves=curves, grid=grid, progress=progress)
