@@ -283,17 +283,6 @@ class _Cells:
         return Polygons(self.xy[:self.size, :width].copy(), self.n[:self.size].copy())
 
 
-def split(poly: Polygons, lines: np.ndarray, tol: float) -> tuple[Polygons, np.ndarray]:
-    """Cut each polygon that its line crosses into its two sides.
-
-    Returns the new polygons and, for each, the index of the polygon it came from
-    (the polygons in their order, each replaced by its side s >= 0; then the other sides).
-    """
-    cells = _Cells(poly, tol)
-    cells.cut(lines)
-    return cells.polygons(), cells.owner[:cells.size].copy()
-
-
 # ---- the cells of a network ------------------------------------------------------------------
 
 @dataclass(frozen=True)
