@@ -115,7 +115,8 @@ def test_the_boundary_image_lands_on_the_diagonal():
     assert np.abs(scores[:, 1] - scores[:, 0]).max() < 0.05 * np.abs(scores).max()
 
 
-@pytest.mark.parametrize("hidden", ["2", "300", "2,300", "3,2,4"])
+@pytest.mark.parametrize("hidden", ["2", "3,2,4", pytest.param("300", marks=pytest.mark.slow),
+                                    pytest.param("2,300", marks=pytest.mark.slow)])
 def test_train_view_layers_for_one_to_three_layers(actviz, tmp_path, hidden):
     out = tmp_path / "layers.gif"
     r = actviz("train", "relu", "--hidden", hidden, "--view", "layers", *QUICK, "--dpi", "50", "-o", out)
