@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from actviz.progress import tracker
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
-from actviz.cli.train import set_quiet, training_kwargs, training_options, validate_training
+from actviz.cli.options import check_output, define_option, figure_options
+from actviz.cli.train import set_quiet, training_options, training_settings
 
 
 @click.command()
@@ -38,20 +38,18 @@ def boundary(models, output, units, points, ncols, title, styles, size, dpi, tra
     """
     from actviz import api
     from actviz.core import net
-    from actviz.render.layout import IMAGE_FORMATS, boundary_layout, parse_size
+    from actviz.render.layout import DPI, IMAGE_FORMATS, FigureSettings, boundary_layout, parse_size
 
     set_quiet(params.pop("quiet"))
     check_output(output, IMAGE_FORMATS)
-    kw = training_kwargs(params)
-    parsed = [net.parse_model(m, kw["hidden"], "boundary") for m in (models or api.ARTICLE_MODELS)]
-    for act, sizes in parsed:
-        net.architecture(act, sizes, classes=kw["classes"], command="boundary")
-    validate_training(kw)
-    dpi = dpi or 150
-    cols, _, default = boundary_layout(len(parsed), ncols, title)
-    figsize = parse_size(size, default, ratio=default[1] / default[0])
-    check_pixels(figsize, dpi)
+    hidden, data, fit = training_settings(params)
+    parsed = [net.parse_model(m, hidden, "boundary") for m in (models or api.ARTICLE_MODELS)]
+    archs = [net.architecture(act, sizes, classes=data.classes, command="boundary") for act, sizes in parsed]
+    cols, _, default = boundary_layout(len(archs), ncols, title)
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0]), dpi or DPI["image"], styles,
+                            transparent, title)
+    figure.check_pixels(default)
 
-    fig = api.boundary_figure(models or api.ARTICLE_MODELS, units=units, points=points, ncols=cols, size=figsize,
-                              dpi=dpi, title=title, styles=styles, progress=tracker("training"), **kw)
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    fig = api.draw_boundaries(archs, data.make(), fit, figure, units=units, points=points, ncols=cols,
+                              progress=tracker("training"))
+    api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)

@@ -14,15 +14,18 @@ LIMITS = ("shared", "panel")
 
 
 def parse_ns(text: str) -> list[int]:
-    """``2,5,30`` -> [2, 5, 30]; each item a whole number (range checked by the core)."""
+    """``2,5,30`` -> [2, 5, 30]; each item a whole number in ASCII digits (range checked by the core)."""
+    from actviz.core.numbers import parse_whole
+
     items = [t.strip() for t in text.split(",")]
     if not any(items):
         raise UserError("--n needs at least one width, e.g. --n 2,5,30")
     out = []
     for t in items:
-        if not t.lstrip("+-").isdigit():
+        value = parse_whole(t)
+        if value is None:
             raise UserError(f"--n values must be whole numbers of hidden units, got {t!r}")
-        out.append(int(t))
+        out.append(value)
     return out
 
 
@@ -99,10 +102,9 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     if output is None and not metrics:
         raise UserError("nothing to do: give -o FILE for a figure or animation, or --metrics for the numbers")
     acts = [parse_spec(s) for s in activations] if activations else [parse_spec(s) for s in core.default_activations()]
-    for a in acts:
-        a.require_kind(("elementwise",), "warp")
-    widths = parse_ns(ns)
-    core.check_inputs(widths, points, turns, scale, weights, bias)
+    settings = api.warp_settings(acts, parse_ns(ns), seed=seed, points=points, turns=turns, scale=scale,
+                                 weights=weights, bias=bias, grid=grid)
+    widths = settings.ns
     figsize = None
     if output is not None:
         suffix = Path(output).suffix.lower()
@@ -123,8 +125,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     elif animate:
         raise UserError("--animate needs -o FILE.gif or FILE.webp")
 
-    result = api.warp_result(acts, widths, seed=seed, points=points, turns=turns, scale=scale, weights=weights,
-                             bias=bias, grid=grid)
+    result = api.compute_warp(settings)
     if output is not None and animate:
         from actviz.progress import tracker
 
