@@ -101,22 +101,28 @@ def architecture(act: BoundActivation, hidden: Sequence[int], classes: int = 2, 
                  command: str = "train") -> Architecture:
     """Validate and build an architecture; the activation must work element by element."""
     act.require_kind(("elementwise",), command)
+    hidden = check_hidden(hidden)
+    if classes < 2:
+        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
+    return Architecture((inputs, *hidden, classes), act)
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """Hidden layer sizes: at least one layer, each of 1 to :data:`MAX_UNITS` units."""
     hidden = tuple(int(h) for h in hidden)
     if not hidden:
         raise UserError("give at least one hidden layer, e.g. --hidden 4")
     for h in hidden:
         if not 1 <= h <= MAX_UNITS:
             raise UserError(f"hidden layer size must be between 1 and {MAX_UNITS}, got {h}")
-    if classes < 2:
-        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
-    return Architecture((inputs, *hidden, classes), act)
+    return hidden
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item."""
+    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item (:func:`architecture` checks the range)."""
     from actviz.core.spec import parse_sizes
 
-    return parse_sizes(text, "hidden layer size", 1, MAX_UNITS, "4 or 8,8")
+    return parse_sizes(text, "hidden layer size", "4 or 8,8")
 
 
 def parse_model(text: str, default_hidden: Sequence[int] = (4,),
@@ -124,9 +130,9 @@ def parse_model(text: str, default_hidden: Sequence[int] = (4,),
     """``ACT[@H[,H...]]`` -> (activation, hidden sizes), the activation element-wise."""
     from actviz.core.spec import parse_model as parse
 
-    act, hidden = parse(text, default_hidden, MAX_UNITS)
+    act, hidden = parse(text, default_hidden)
     act.require_kind(("elementwise",), command)
-    return act, hidden
+    return act, check_hidden(hidden)
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
