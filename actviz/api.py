@@ -1,7 +1,13 @@
 """The public Python API: arrays and matplotlib Figures, never pyplot or ``show``.
 
-The CLI is a thin layer over these functions. Heavy modules (matplotlib) are
-imported inside the functions that draw.
+The CLI is a thin layer over these functions. Each keyword function builds one
+validated settings object (:class:`~actviz.core.fit.DataSettings`,
+:class:`~actviz.core.fit.FitSettings`, :class:`~actviz.core.warp.WarpSettings`,
+:class:`~actviz.render.layout.FigureSettings`) and hands it on; the core and the
+renderers trust it. Budgets, verbosity and your own activations belong to the current
+:class:`Context`: a script has one of its own, and ``with Context(limits=Limits(...)):``
+sets others for a block. Heavy modules (matplotlib) are imported only by the functions
+that draw.
 """
 from __future__ import annotations
 
@@ -10,36 +16,84 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
+from actviz.context import Context, Limits
 from actviz.core.activation import Activation, BoundActivation
 from actviz.core.curves import Curve, evaluate, sample_grid
 from actviz.core.registry import current as _registry
-from actviz.core.spec import parse_spec
+from actviz.core.spec import as_bound, parse_spec
 from actviz.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from actviz.core.datasets import Dataset
-    from actviz.core.net import TrainingRun
-    from actviz.core.warp import WarpResult
+    from actviz.core.fit import FitSettings
+    from actviz.core.net import Architecture, TrainingRun
+    from actviz.core.warp import WarpResult, WarpSettings
+    from actviz.render.layout import FigureSettings
 
-__all__ = ["activation", "catalogue", "curves", "plot_figure", "save", "select_specs", "Activation",
-           "BoundActivation", "Curve"]
-__all__ += ["warp_result", "warp_figure", "save_warp_animation"]
+__all__ = ["Activation", "BoundActivation", "Context", "Curve", "Limits", "activation", "catalogue", "curves",
+           "define", "figure_size", "plot_figure", "save", "select_specs", "styles"]
 
+Progress = Callable[[Sequence], Iterable]
+"""Wraps a sequence of work items (frames, models), e.g. :func:`actviz.progress.tracker`."""
+
+
+def _figure(size, dpi, styles, title=None, transparent=False) -> "FigureSettings":
+    from actviz.render.layout import FigureSettings
+
+    return FigureSettings(size=size, dpi=dpi, styles=tuple(styles), transparent=transparent, title=title)
+
+
+def _choice(value: str, choices: Sequence[str], what: str) -> str:
+    if value not in choices:
+        raise UserError(f"unknown {what} {value!r}: use one of {', '.join(choices)}")
+    return value
+
+
+# ---- activation functions -----------------------------------------------------------------
 
 def catalogue() -> list[Activation]:
-    """Every activation of the current run's registry: built-ins, plug-ins, then definitions."""
+    """Every activation of the current registry: built-ins, plug-ins, then your definitions.
+
+    Returns
+    -------
+    list of Activation
+    """
     return _registry().all()
 
 
 def activation(spec: str) -> BoundActivation:
-    """Parse one activation spec (``relu``, ``elu:alpha=0.5``) into a callable pair f, f'."""
+    """Parse one activation spec into a bound activation with ``f`` and ``df``.
+
+    Parameters
+    ----------
+    spec : str
+        ``relu``, ``elu:alpha=0.5``, ``expr:x*tanh(x)`` or a name made with :func:`define`.
+
+    Returns
+    -------
+    BoundActivation
+    """
     return parse_spec(spec)
 
 
 def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool = False) -> list[BoundActivation]:
-    """Specs named explicitly plus, optionally, a whole family or the whole catalogue."""
+    """Specs named explicitly plus, optionally, a whole family or the whole catalogue.
+
+    Parameters
+    ----------
+    specs : iterable of str
+        Activation specs, in order.
+    family : str, optional
+        Add every activation of this family (see :data:`actviz.activations.FAMILIES`).
+    all_ : bool
+        Add every registered activation.
+
+    Returns
+    -------
+    list of BoundActivation
+    """
     bound = [parse_spec(s) for s in specs]
     extra = [a for a in catalogue() if all_ or (family and a.family == family)]
     bound += [BoundActivation(a, a.defaults()) for a in extra]
@@ -50,12 +104,31 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
            x: np.ndarray | None = None) -> list[Curve]:
-    """x, f(x) and f'(x) for each activation, on a grid or at the given points."""
-    acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
+    """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
+
+    Parameters
+    ----------
+    specs : sequence of str or BoundActivation
+    xlim : (float, float)
+        The grid's range (ignored when ``x`` is given).
+    samples : int
+        Points of the grid, 2 to 10,000,000.
+    x : array_like, optional
+        Explicit points.
+
+    Returns
+    -------
+    list of Curve
+        One per activation, with arrays ``x``, ``y`` and ``dy``.
+    """
+    acts = [as_bound(s) for s in specs]
     if not acts:
         raise UserError("no activation given")
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
     return evaluate(acts, points)
+
+
+LAYOUTS = ("overlay", "grid")
 
 
 def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
@@ -63,95 +136,277 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
                 formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
                 styles: Sequence[str] = ()) -> "Figure":
-    """A Figure of f(x) and f'(x): ``overlay`` (two panels) or ``grid`` (one panel per function)."""
+    """A Figure of f(x) and f'(x).
+
+    Parameters
+    ----------
+    specs : sequence of str or BoundActivation
+    xlim : (float, float)
+    samples : int
+        Points per curve.
+    layout : {"overlay", "grid"}
+        ``overlay``: an f panel and an f' panel with every curve; ``grid``: one panel per function.
+    derivative : bool
+        Draw f' too.
+    ylim, dylim : (float, float), optional
+        Ranges of f and f' (default: fit the curves).
+    title : str, optional
+    legend : bool
+    formula : {"none", "legend", "title"}, optional
+        Where formulas go (default: none for overlay, title for grid).
+    size : (float, float), optional
+        Inches (default: 7 x 3.2 for overlay, by the number of panels for grid).
+    dpi : float
+    styles : sequence of str
+        actviz styles, matplotlib style names or ``.mplstyle`` paths, applied in order.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _choice(layout, LAYOUTS, "layout")
+    return draw_curves(curves(specs, xlim=xlim, samples=samples), _figure(size, dpi, styles, title), layout=layout,
+                       derivative=derivative, ylim=ylim, dylim=dylim, legend=legend, formula=formula)
+
+
+def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str = "overlay", derivative: bool = True,
+                ylim=None, dylim=None, legend: bool = True, formula: str | None = None) -> "Figure":
+    """Draw evaluated curves under validated figure settings (see :func:`plot_figure`)."""
     from actviz.render import curves as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import OVERLAY_SIZE
 
-    data = curves(specs, xlim=xlim, samples=samples)
-    with rc_context(styles):
+    with rc_context(figure.styles):
         if layout == "overlay":
-            return render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
-                                         dylim=dylim, title=title, legend=legend, formula=formula or "none")
-        if layout == "grid":
-            return render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
-                                      legend=legend, formula=formula or "title")
-    raise UserError(f"unknown layout {layout!r}: use overlay or grid")
+            return render.overlay_figure(data, size=figure.inches(OVERLAY_SIZE), dpi=figure.dpi, derivative=derivative,
+                                         ylim=ylim, dylim=dylim, title=figure.title, legend=legend,
+                                         formula=formula or "none")
+        return render.grid_figure(data, size=figure.size, dpi=figure.dpi, derivative=derivative, ylim=ylim,
+                                  title=figure.title, legend=legend, formula=formula or "title")
 
 
 def save(fig: "Figure", path: str | os.PathLike, *, styles: Sequence[str] = (), dpi: float | None = None,
          transparent: bool = False) -> None:
-    """Write a figure atomically and reproducibly; the format follows the extension."""
+    """Write a figure atomically and reproducibly; the format follows the extension.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or os.PathLike
+        ``.png``, ``.svg``, ``.pdf``, ``.pgf`` or ``.eps``.
+    styles : sequence of str
+        The styles the figure was made with (some settings are read when the file is written).
+    dpi : float, optional
+        Resolution of raster output (default: the figure's).
+    transparent : bool
+    """
     from actviz.render.figure import save_figure
 
     save_figure(fig, path, styles=styles, dpi=dpi, transparent=transparent)
 
 
-def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
-                seed: int = 0, points: int = 1000, turns: float = 2.0, scale: float = 3.0, weights: str = "uniform",
-                bias: float = 0.0, grid: bool = False) -> "WarpResult":
-    """A spiral pushed through one layer act(WX + b) of n units and mapped back with W⁺, per activation and n.
+def define(text: str) -> Activation:
+    """Add an activation from an expression to the current registry.
 
-    ``activations`` defaults to the article's columns (identity, sigmoid, tanh, relu, elu,
-    tanhshrink: those the catalogue has). The result holds the arrays and ``metrics()``.
+    Parameters
+    ----------
+    text : str
+        ``name=EXPR[; p=value...]``, e.g. ``"isru2=x/sqrt(1+a*x**2); a=1"``; afterwards ``"isru2"`` and
+        ``"isru2:a=4"`` work as specs. The expression is checked against a whitelist (never evaluated as
+        Python) and differentiated exactly by SymPy (``pip install 'actviz[expr]'``).
+
+    Returns
+    -------
+    Activation
     """
+    return _registry().define(text)
+
+
+def styles() -> list[str]:
+    """Names of the styles shipped with actviz.
+
+    Returns
+    -------
+    list of str
+        ``default``, ``paper``, ``slides``, ``dark``, ...; any matplotlib style name or ``.mplstyle``
+        path works wherever a style is asked for.
+    """
+    from actviz.render.style import builtin_styles
+
+    return builtin_styles()
+
+
+def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
+    """A size in words or numbers, in inches.
+
+    Parameters
+    ----------
+    size : str
+        ``"column"`` (3.5 in), ``"page"`` (7.16 in), ``"W"`` or ``"WxH"`` in inches or cm (``"16x8cm"``).
+    ratio : float, optional
+        Height over width when only the width is given (default: the rule of ``actviz plot``).
+
+    Returns
+    -------
+    (float, float)
+        Width and height in inches.
+    """
+    from actviz.render.layout import OVERLAY_SIZE, overlay_ratio, parse_size
+
+    return parse_size(size, OVERLAY_SIZE, ratio if ratio is not None else overlay_ratio)
+
+
+# ---- spiral warps: actviz warp --------------------------------------------------------------
+
+__all__ += ["compute_warp", "save_warp_animation", "warp_figure", "warp_result", "warp_settings"]
+
+WARP_LIMITS = ("shared", "panel")
+
+
+def warp_settings(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
+                  seed: int = 0, points: int = 1000, turns: float = 2.0, scale: float = 3.0,
+                  weights: str = "uniform", bias: float = 0.0, grid: bool = False) -> "WarpSettings":
+    """A validated warp request (see :func:`warp_result` for the parameters)."""
     from actviz.core import warp
 
     specs = warp.default_activations() if activations is None else activations
-    acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
-    return warp.compute(acts, ns, seed=seed, points=points, turns=turns, scale=scale, weights=weights, bias=bias,
-                        grid=grid)
+    return warp.WarpSettings(tuple(as_bound(s) for s in specs), tuple(ns), seed=seed, points=points, turns=turns,
+                             scale=scale, weights=weights, bias=bias, grid=grid)
+
+
+def compute_warp(settings: "WarpSettings") -> "WarpResult":
+    """Push the spiral through every activation at every width of validated ``settings``."""
+    from actviz.core import warp
+
+    return warp.compute(settings)
+
+
+def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
+                seed: int = 0, points: int = 1000, turns: float = 2.0, scale: float = 3.0, weights: str = "uniform",
+                bias: float = 0.0, grid: bool = False) -> "WarpResult":
+    """A spiral pushed through one layer act(WX + b) of n units and mapped back with W⁺.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One column each (default: the article's columns identity, sigmoid, tanh, relu, elu, tanhshrink).
+    ns : sequence of int
+        Hidden units, one row each; row n uses one random n x 2 matrix W for every column.
+    seed : int
+        Row n's weights come from (seed, n).
+    points, turns, scale : int, float, float
+        The spiral: points along it, turns, radius.
+    weights : {"uniform", "normal", "orthogonal"}
+    bias : float
+        b uniform in [-bias, bias]: H = act(WX + b), X' = W⁺(H - b).
+    grid : bool
+        Also warp the lines of a regular grid.
+
+    Returns
+    -------
+    WarpResult
+        The arrays and ``metrics()``.
+    """
+    return compute_warp(warp_settings(activations, ns, seed=seed, points=points, turns=turns, scale=scale,
+                                      weights=weights, bias=bias, grid=grid))
 
 
 def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[float, float] | None = None,
                 dpi: float = 150, title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
-    """The grid of warped spirals: one row per n, one column per activation (``limits``: shared or panel)."""
+    """The grid of warped spirals: one row per n, one column per activation.
+
+    Parameters
+    ----------
+    result : WarpResult
+    limits : {"shared", "panel"}
+        ``shared``: every panel shows the input's frame; ``panel``: each fits its own content.
+    size : (float, float), optional
+    dpi : float
+    title : str, optional
+    styles : sequence of str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
-    from actviz.core.warp import LIMITS
 
-    _check_choice(limits, LIMITS, "limits")
-    with rc_context(styles):
-        return render.warp_figure(result, size=size, dpi=dpi, limits=limits, title=title)
+    figure = _figure(size, dpi, styles, title)
+    _choice(limits, WARP_LIMITS, "limits")
+    with rc_context(figure.styles):
+        return render.warp_figure(result, size=figure.size, dpi=figure.dpi, limits=limits, title=figure.title)
 
 
 def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
                         size: tuple[float, float] | None = None, dpi: float = 80, title: str | None = None,
-                        styles: Sequence[str] = (),
-                        progress: Callable[[Sequence], Iterable] | None = None) -> None:
-    """Write a looping GIF/WebP of each panel moving from identity (t = 0) to the activation (t = 1) and back.
+                        styles: Sequence[str] = (), progress: Progress | None = None) -> None:
+    """Write a looping animation of each panel moving from identity (t = 0) to the activation (t = 1) and back.
 
-    ``progress`` wraps the sequence of frames (e.g. :func:`actviz.progress.tracker`)."""
+    Parameters
+    ----------
+    result : WarpResult
+    path : str or os.PathLike
+        ``.gif`` or ``.webp``.
+    frames : int
+        Frames of the loop, 2 to 400.
+    limits, size, dpi, title, styles
+        As for :func:`warp_figure`.
+    progress : callable, optional
+        Wraps the sequence of frames (e.g. :func:`actviz.progress.tracker`).
+    """
+    from actviz.core.warp import check_frames
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
 
-    from actviz.core.warp import LIMITS, check_frames
-
-    _check_choice(limits, LIMITS, "limits")
+    figure = _figure(size, dpi, styles, title)
+    _choice(limits, WARP_LIMITS, "limits")
     check_frames(frames)
-    with rc_context(styles):
-        render.write_animation(result, path, frames=frames, size=size, dpi=dpi, limits=limits, title=title,
-                               progress=progress)
-
-
-def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
-    if value not in choices:
-        raise UserError(f"unknown {what} {value!r}: use one of {', '.join(choices)}")
+    with rc_context(figure.styles):
+        render.write_animation(result, path, frames=frames, size=figure.size, dpi=figure.dpi, limits=limits,
+                               title=figure.title, progress=progress)
 
 
 # ---- a tiny network learning: actviz train and actviz boundary ------------------------------
 
-__all__ += ["dataset", "train", "train_animation", "boundary_figure"]
+__all__ += ["ARTICLE_MODELS", "boundary_figure", "dataset", "run_training", "train", "train_animation"]
 
 ARTICLE_MODELS = ("sigmoid@4", "softplus@4", "relu@4", "relu@300")
 """The reference article's decision-boundary figure: Sigmoid 4, Softplus 4, ReLU 4, ReLU 300."""
 
+VIEWS = ("logit", "input", "both", "layers")
+
 
 def dataset(name: str = "circles", *, count: int = 400, noise: float = 0.05, seed: int = 0,
             classes: int = 2) -> "Dataset":
-    """A 2-D toy data set (spiral, circles, moons, xor, blobs) with its class curves, from ``seed``."""
-    from actviz.core import datasets, net
+    """A 2-D toy data set with its class curves.
 
-    return datasets.make(name, count, noise, net.seed_streams(seed)[0], classes)
+    Parameters
+    ----------
+    name : {"spiral", "circles", "moons", "xor", "blobs"}
+    count : int
+        Points in all.
+    noise : float
+        Standard deviation of the jitter of each coordinate.
+    seed : int
+    classes : int
+        Spiral arms or blobs (the others have 2).
+
+    Returns
+    -------
+    Dataset
+    """
+    from actviz.core.fit import DataSettings
+
+    return DataSettings(name, count, noise, classes, seed).make()
+
+
+def run_training(arch: "Architecture", data: "Dataset", settings: "FitSettings",
+                 progress: Callable[[int], None] | None = None) -> "TrainingRun":
+    """Train ``arch`` on ``data`` under validated ``settings``; ``progress(k)`` hears of every k steps done."""
+    from actviz.core.fit import fit
+
+    return fit(arch, data, settings, progress)
 
 
 def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] = (4,),
@@ -160,51 +415,100 @@ def train(activation: str | BoundActivation = "relu", *, hidden: Sequence[int] =
           weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
           frames: int | None = 48, schedule: str = "log",
           progress: Callable[[int], None] | None = None) -> "TrainingRun":
-    """Train ``inputs -> hidden (activation) -> softmax`` and return the run with ``frames`` snapshots
-    (None: only the final one).
+    """Train ``inputs -> hidden layers (activation) -> softmax`` and keep snapshots.
 
-    ``run.snapshots`` holds (step, loss, accuracy, parameters) at steps spaced by
-    ``schedule``; ``run.curve`` the loss and accuracy of every step. The same
-    arguments and seed give the same numbers. Divergence raises RunFailure.
+    Parameters
+    ----------
+    activation : str or BoundActivation
+        Any element-wise activation.
+    hidden : sequence of int
+        Hidden layer sizes.
+    data : str or Dataset
+        A data set name (drawn with ``count``, ``noise``, ``classes``, ``seed``) or a data set.
+    count, noise, classes : int, float, int
+    seed : int
+        Seeds the data, the initial weights and the mini-batches (independent streams).
+    steps : int, optional
+        Training steps (default 1000).
+    lr : float, optional
+        Learning rate (default: 0.01 for adam, 0.1 for momentum, 1 for sgd).
+    optimizer : {"adam", "momentum", "sgd"}
+    weight_decay : float, optional
+        L2 penalty weight_decay/2 * |W|^2 on the weights (default 1e-4).
+    init : {"auto", "he", "xavier"}
+    batch : int, optional
+        Mini-batch size (default: the full batch).
+    frames : int or None
+        Snapshots to keep, first and last step included (None: only the final one).
+    schedule : {"log", "linear"}
+        Steps of the snapshots: dense early (log) or even.
+    progress : callable, optional
+        Called with the number of steps done since its last call.
+
+    Returns
+    -------
+    TrainingRun
+        ``run.snapshots`` (step, loss, accuracy, parameters) and ``run.curve`` (every step).
+        The same arguments and seed give the same numbers; divergence raises RunFailure.
     """
     from actviz.core import net
+    from actviz.core.fit import DataSettings, FitSettings
 
-    act = activation if isinstance(activation, BoundActivation) else parse_spec(activation)
-    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
-    arch = net.architecture(act, hidden, classes=ds.classes)
-    return net.fit(arch, ds, net.seed_streams(seed)[1], steps=steps or net.DEFAULT_STEPS, lr=lr,
-                   optimizer_name=optimizer,
-                   weight_decay=net.DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay,
-                   init_name=init, batch=batch, frames=frames, schedule=schedule, progress=progress)
+    act = as_bound(activation)
+    ds = DataSettings(data, count, noise, classes, seed).make() if isinstance(data, str) else data
+    settings = FitSettings(steps=steps or net.DEFAULT_STEPS, lr=lr, optimizer=optimizer,
+                           weight_decay=net.DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay,
+                           init=init, batch=batch, seed=seed, frames=frames, schedule=schedule)
+    return run_training(net.architecture(act, hidden, classes=ds.classes), ds, settings, progress)
+
+
+def check_view(view: str, classes: int) -> str:
+    """The logit plane has two axes, so it needs exactly two classes."""
+    _choice(view, VIEWS, "view")
+    if classes != 2 and view != "input":
+        raise UserError(f"the logit plane needs 2 classes, not {classes}; use --view input")
+    return view
 
 
 def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = "logit",
                     size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
                     frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0, points: bool = True,
                     curves: bool = True, grid: bool = True, styles: Sequence[str] = (),
-                    progress: Callable[[Iterable], Iterable] | None = None) -> None:
-    """Write a GIF/WebP of the run: ``view`` logit (the article's x', y' plane), input (decision
-    regions) or both side by side; one frame per snapshot, the last held for ``hold_ms``."""
+                    progress: Progress | None = None) -> None:
+    """Write an animation of a training run, one frame per snapshot, the last one held.
+
+    Parameters
+    ----------
+    run : TrainingRun
+    path : str or os.PathLike
+        ``.gif`` or ``.webp``.
+    view : {"logit", "input", "both", "layers"}
+        ``logit``: the article's plane of the two output scores (x', y') with the boundary y' = x';
+        ``input``: decision regions in the input plane; ``both``: side by side; ``layers``: every
+        layer's picture (see :func:`layers_animation`).
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    frame_ms, hold_ms, loop : int
+        Milliseconds per frame, for the last frame, and times to play (0: forever).
+    points, curves, grid : bool
+        Draw the data points, the class curves, the image of a regular grid.
+    progress : callable, optional
+        Wraps the sequence of snapshots.
+    """
     from actviz.render import training as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings
 
     check_view(view, run.arch.classes)
     if view == "layers":
         return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
                                 loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
-    with rc_context(styles):
-        render.write_animation(run, path, view=view, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
-                               hold_ms=hold_ms, loop=loop, points=points, curves=curves, grid=grid,
-                               progress=progress)
-
-
-def check_view(view: str, classes: int) -> None:
-    """The logit plane has two axes, so it needs exactly two classes."""
-    from actviz.render.training import VIEWS
-
-    _check_choice(view, VIEWS, "view")
-    if classes != 2 and view != "input":
-        raise UserError(f"the logit plane needs 2 classes, not {classes}; use --view input")
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    with rc_context(figure.styles):
+        render.write_animation(run, path, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
+                               curves=curves, grid=grid, progress=progress)
 
 
 def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
@@ -213,117 +517,141 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None,
-                    regions: bool = False) -> "Figure":
-    """Train one network per model (``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare
-    activation uses ``hidden``) on the same data and draw their decision boundaries side by side,
-    titled like the article ("ReLU 4"). ``units`` adds each first-layer unit's line w.x + b = 0
-    and, for piecewise-linear networks, the exact boundary segments and their count; ``regions``
-    draws the exact linear regions as cells (piecewise-linear activations only)."""
-    ds, panels = boundary_panels(models, hidden=hidden, data=data, count=count, noise=noise, classes=classes,
-                                 seed=seed, steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
-                                 init=init, batch=batch, segments=units or regions, regions=regions, progress=progress)
-    return panels_figure(panels, ds, units=units, regions=regions, points=points, ncols=ncols, size=size, dpi=dpi,
-                         title=title, styles=styles)
+                    styles: Sequence[str] = (), progress: Progress | None = None, regions: bool = False) -> "Figure":
+    """Decision boundaries of small networks trained on the same data, side by side.
 
+    Parameters
+    ----------
+    models : sequence of str
+        ``ACT@H``: ``relu@4``, ``sigmoid@4``, ``relu@300``, ``tanh@8,8``; a bare activation uses ``hidden``.
+        Default: the article's Sigmoid 4, Softplus 4, ReLU 4, ReLU 300.
+    hidden : sequence of int
+    data, count, noise, classes, seed, steps, lr, optimizer, weight_decay, init, batch
+        As for :func:`train`.
+    units : bool
+        Draw each first-layer unit's line w.x + b = 0 (layers of up to 16 units) and, for
+        piecewise-linear two-class networks, the exact boundary segments with their count.
+    points : bool
+    ncols : int, optional
+        Panels per row (default: up to 4).
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    progress : callable, optional
+        Wraps the sequence of networks to train.
+    regions : bool
+        Fill the exact linear regions as cells and write their count (piecewise-linear only).
 
-__all__ += ["define", "styles", "figure_size"]
-
-
-def define(text: str) -> Activation:
-    """Register an activation from an expression, ``name=EXPR[; p=value...]``, e.g.
-    ``define("isru2=x/sqrt(1+a*x**2); a=1")``; then ``"isru2"`` and ``"isru2:a=4"`` work as specs.
-
-    The expression is checked against a whitelist (never evaluated as Python), its derivative is
-    exact (SymPy, ``pip install 'actviz[expr]'``). Unnamed: ``activation("expr:x*tanh(x)")``.
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels titled like the article ("ReLU 4").
     """
-    return _registry().define(text)
+    from actviz.core import net
+    from actviz.core.fit import DataSettings, FitSettings
+
+    parsed = [net.parse_model(m, hidden, "boundary") for m in models]
+    if not parsed:
+        raise UserError("no model given; name at least one, e.g. relu@4")
+    ds = DataSettings(data, count, noise, classes, seed).make() if isinstance(data, str) else data
+    settings = FitSettings(steps=steps or net.DEFAULT_STEPS, lr=lr, optimizer=optimizer,
+                           weight_decay=net.DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay,
+                           init=init, batch=batch, seed=seed)
+    archs = [net.architecture(act, sizes, classes=ds.classes, command="boundary") for act, sizes in parsed]
+    return draw_boundaries(archs, ds, settings, _figure(size, dpi, styles, title), units=units, points=points,
+                           ncols=ncols, progress=progress, regions=regions)
 
 
-def styles() -> list[str]:
-    """Names of the styles shipped with actviz (``default``, ``paper``, ``slides``, ``dark``, ...);
-    any matplotlib style name or ``.mplstyle`` path works wherever a style is asked for."""
-    from actviz.render.style import builtin_styles
-
-    return builtin_styles()
-
-
-def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
-    """``"column"`` (3.5 in), ``"page"`` (7.16 in), ``"W"`` or ``"WxH"`` in inches or cm -> (width, height)
-    in inches. Without a height, ``ratio`` (or, when None, the rule of ``actviz plot``) gives it."""
-    from actviz.render.layout import OVERLAY_SIZE, overlay_ratio, parse_size
-
-    return parse_size(size, OVERLAY_SIZE, ratio if ratio is not None else overlay_ratio)
+def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
+                    figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
+                    progress: Progress | None = None, regions: bool = False) -> "Figure":
+    """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
+    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress)
+    return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols)
 
 
 # ---- every layer's picture, exact linear regions and boundary segments (issue 16) -----------
 
-__all__ += ["boundary_panels", "panels_figure", "linear_regions", "boundary_segments", "region_counts",
-            "layers_figure", "layers_animation"]
+__all__ += ["boundary_panels", "boundary_segments", "layers_animation", "layers_figure", "linear_regions",
+            "panels_figure", "region_counts"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from actviz.core.regions import Boundary, Regions
     from actviz.render.training import Panel
 
 
-def boundary_panels(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
-                    data: "str | Dataset" = "circles", count: int = 400, noise: float = 0.05, classes: int = 2,
-                    seed: int = 0, steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
-                    weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
-                    segments: bool = False, regions: bool = False,
-                    progress: Callable[[Iterable], Iterable] | None = None) -> "tuple[Dataset, list[Panel]]":
-    """Train one network per model on the same data; return the data and one panel per model.
+def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings", *,
+                    segments: bool = False, regions: bool = False, progress: Progress | None = None) -> "list[Panel]":
+    """Train each architecture on ``data`` and return one panel per network, for :func:`panels_figure`.
 
-    With ``segments`` each piecewise-linear two-class panel carries its exact boundary
-    (``panel.boundary``, see :func:`boundary_segments`); with ``regions`` every panel carries
-    its exact cells (``panel.regions``) and a smooth activation is refused (a user error).
+    Parameters
+    ----------
+    archs : sequence of Architecture
+    data : Dataset
+    settings : FitSettings
+    segments : bool
+        Give each piecewise-linear two-class panel its exact boundary (``panel.boundary``,
+        see :func:`boundary_segments`).
+    regions : bool
+        Give every panel its exact cells (``panel.regions``); a smooth activation is refused.
+    progress : callable, optional
+        Wraps the sequence of networks to train.
+
+    Returns
+    -------
+    list of Panel
     """
-    from actviz.core import net, regions as exact
+    from actviz.core import regions as exact
     from actviz.core.scenes import data_box
     from actviz.render.training import Panel
 
-    parsed = [net.parse_model(m, hidden, "boundary") for m in models]
-    if not parsed:
-        raise UserError("no model given; name at least one, e.g. relu@4")
     if regions:
-        for act, _ in parsed:
-            if not exact.is_piecewise_linear(act):
-                raise UserError(exact.refusal(act, "--regions needs"))
-    ds = dataset(data, count=count, noise=noise, seed=seed, classes=classes) if isinstance(data, str) else data
-    net.check_settings(steps or net.DEFAULT_STEPS, lr, optimizer, weight_decay or 0.0, init, batch)
-    archs = [net.architecture(act, sizes, classes=ds.classes) for act, sizes in parsed]
-    box = data_box(ds)
+        for arch in archs:
+            if not exact.is_piecewise_linear(arch.act):
+                raise UserError(exact.refusal(arch.act, "--regions needs"))
+    box = data_box(data)
     panels = []
     for arch in (progress(archs) if progress else archs):
-        run = train(arch.act, hidden=arch.hidden, data=ds, seed=seed, steps=steps, lr=lr, optimizer=optimizer,
-                    weight_decay=weight_decay, init=init, batch=batch, frames=None)
+        run = run_training(arch, data, settings)
         cells = boundary = None
         if (segments or regions) and exact.is_piecewise_linear(arch.act):
             cells = exact.linear_regions(arch, run.final.theta, box)
             if segments and exact.boundary_refusal(cells) is None:
                 boundary = exact.boundary(cells)
         panels.append(Panel(arch.title, arch, run.final.theta, run.final.accuracy, regions=cells, boundary=boundary))
-    return ds, panels
+    return panels
 
 
-def panels_figure(panels: "Sequence[Panel]", data: "Dataset", *, units: bool = False, regions: bool = False,
-                  points: bool = True, ncols: int | None = None, size: tuple[float, float] | None = None,
-                  dpi: float = 150, title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
-    """Draw the panels of :func:`boundary_panels` side by side (``regions``: as exact cells)."""
+def panels_figure(panels: "Sequence[Panel]", data: "Dataset", figure: "FigureSettings", *, units: bool = False,
+                  regions: bool = False, points: bool = True, ncols: int | None = None) -> "Figure":
+    """Draw the panels of :func:`boundary_panels` side by side.
+
+    ``units`` dashes the first-layer unit lines and writes the segment count of panels that
+    have exact segments; ``regions`` fills their exact cells and writes the region count.
+    """
     from actviz.render import training as render
     from actviz.render.figure import rc_context
 
-    with rc_context(styles):
-        return render.boundary_figure(panels, data, units=units, ncols=ncols, size=size, dpi=dpi, title=title,
-                                      points=points, regions=regions)
+    with rc_context(figure.styles):
+        return render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
+                                      title=figure.title, points=points, regions=regions)
 
 
 def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Regions":
-    """The exact linear regions of a trained piecewise-linear network inside ``box`` (default: the
-    square the pictures show around the data), at ``run.snapshots[snapshot]``.
+    """The exact linear regions of a trained piecewise-linear network.
 
-    Returns :class:`actviz.core.regions.Regions`: ``.counts`` per hidden layer, ``.polygons``,
-    ``.patterns`` and the affine class scores of each cell. Smooth activations are refused.
+    Parameters
+    ----------
+    run : TrainingRun
+    snapshot : int
+        Which of ``run.snapshots`` (default: the final network).
+    box : (x0, x1, y0, y1), optional
+        The part of the input plane to cut (default: the square the pictures show around the data).
+
+    Returns
+    -------
+    Regions
+        ``.counts`` per hidden layer, ``.polygons``, ``.patterns`` and the affine class scores of
+        each cell. Smooth activations are refused (a user error).
     """
     from actviz.core import regions as exact
     from actviz.core.scenes import data_box
@@ -333,16 +661,24 @@ def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] 
 
 def boundary_segments(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Boundary":
     """The decision boundary of a two-class piecewise-linear network as maximal straight segments
-    (:class:`actviz.core.regions.Boundary`; ``.count``, ``.segments`` S x 2 x 2)."""
+    (``.count``, ``.segments`` S x 2 x 2); arguments as for :func:`linear_regions`."""
     from actviz.core import regions as exact
 
     return exact.boundary(linear_regions(run, snapshot, box))
 
 
 def region_counts(run: "TrainingRun", box: Sequence[float] | None = None,
-                  progress: Callable[[Sequence], Iterable] | None = None) -> tuple[list[str], list[list]]:
-    """Columns and one row per snapshot: frame, step, regions after each hidden layer, boundary
-    segments (None when not counted: more than 2 classes, or an activation with jumps)."""
+                  progress: Progress | None = None) -> tuple[list[str], list[list]]:
+    """Exact counts for every snapshot of a run, as columns and rows.
+
+    Returns
+    -------
+    columns : list of str
+        ``frame``, ``step``, ``regions_layer1`` ... (cells after each hidden layer), ``segments``.
+    rows : list of list
+        One per snapshot; ``segments`` is None when not counted (more than 2 classes, or an
+        activation that jumps).
+    """
     from actviz.core import regions as exact
     from actviz.core.scenes import data_box
 
@@ -360,25 +696,37 @@ def region_counts(run: "TrainingRun", box: Sequence[float] | None = None,
 def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None, dpi: float = 150,
                   title: str | None = None, points: bool = True, curves: bool = True, grid: bool = True,
                   styles: Sequence[str] = ()) -> "Figure":
-    """The final network of ``run`` layer by layer: the input plane, the image of the data, class
-    curves, a grid and the boundary after each hidden layer (wider than 2: a named PCA view),
-    then the output plane with y' = x'. Needs 2 classes."""
+    """The final network of ``run`` layer by layer, as a still figure.
+
+    The input plane; the image of the data, class curves, a grid and the boundary after each
+    hidden layer (2 units as they are, wider layers on their first two principal axes, named on
+    the panel); the output plane with y' = x'. Needs 2 classes. Arguments as for :func:`train_animation`.
+    """
     from actviz.render import layers as render
     from actviz.render.figure import rc_context
 
-    with rc_context(styles):
-        return render.layers_figure(run, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.layers_figure(run, size=figure.size, dpi=figure.dpi, title=figure.title, points=points,
+                                    curves=curves, grid=grid)
 
 
 def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
                      dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
                      loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
-                     styles: Sequence[str] = (), progress: Callable[[Iterable], Iterable] | None = None) -> None:
-    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes); the
-    projections of wide layers are fitted once over all snapshots and kept."""
+                     styles: Sequence[str] = (), progress: Progress | None = None) -> None:
+    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes).
+
+    The projections of wide layers are fitted once over all snapshots and kept, and the panel
+    limits hold every frame. Arguments as for :func:`train_animation`.
+    """
     from actviz.render import layers as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings
 
-    with rc_context(styles):
-        render.write_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
-                               loop=loop, points=points, curves=curves, grid=grid, progress=progress)
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    with rc_context(figure.styles):
+        render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
+                               curves=curves, grid=grid, progress=progress)

@@ -54,24 +54,35 @@ def catch_interrupts() -> Iterator[None]:
         sys.unraisablehook = previous
 
 
-def prepare_output(path: str | os.PathLike) -> Path:
-    """Check an output path before any work is done: create a missing directory, refuse a directory."""
+def check_output(path: str | os.PathLike) -> Path:
+    """Check an output path before any work, changing nothing on disk: it is not a directory, and
+    the nearest folder that exists on its way is a folder this process may write into."""
     p = Path(path)
     if p.is_dir():
         raise RunFailure(f"cannot write {p}: it is a directory")
+    existing = _file_in_the_way(p.parent)
+    if not existing.is_dir():
+        raise RunFailure(f"cannot write {p}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = "directory" if existing == p.parent else "cannot create a directory in"
+        raise RunFailure(f"cannot write {p}: {what} {existing} is not writable")
+    return p
+
+
+def prepare_output(path: str | os.PathLike) -> Path:
+    """Make the folders of an output path at write time (after :func:`check_output`)."""
+    p = check_output(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise RunFailure(f"cannot write {p}: {_file_in_the_way(p.parent)} is a file, not a directory") from None
     except OSError as exc:
         raise RunFailure(f"cannot create directory {p.parent}: {exc.strerror or exc}") from None
-    if not os.access(p.parent, os.W_OK):
-        raise RunFailure(f"cannot write {p}: directory {p.parent} is not writable")
     return p
 
 
 def _file_in_the_way(folder: Path) -> Path:
-    """The nearest existing ancestor of ``folder`` (a file where a directory should be)."""
+    """The nearest existing ancestor of ``folder`` (itself if it exists)."""
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     return folder

@@ -158,12 +158,17 @@ def test_boundary_prints_the_exact_counts(actviz, tmp_path):
 
 
 def test_panels_show_the_counts():
-    ds, panels = api.boundary_panels(["relu@4", "tanh@4"], segments=True, regions=False, steps=100, count=100)
+    from actviz.core.fit import FitSettings
+    from actviz.render.layout import FigureSettings
+
+    ds = api.dataset(count=100)
+    archs = [net.architecture(*net.parse_model(m)) for m in ("relu@4", "tanh@4")]
+    panels = api.boundary_panels(archs, ds, FitSettings(steps=100), segments=True)
     assert panels[0].boundary is not None and panels[1].boundary is None
-    fig = api.panels_figure(panels, ds, units=True)
+    fig = api.panels_figure(panels, ds, FigureSettings(), units=True)
     assert f"{panels[0].boundary.count} segment" in " ".join(t.get_text() for t in fig.axes[0].texts)
     with pytest.raises(Exception, match="--regions needs a piecewise-linear activation"):
-        api.boundary_panels(["relu@4", "tanh@4"], regions=True, steps=5, count=40)
+        api.boundary_panels(archs, ds, FitSettings(steps=5), regions=True)
 
 
 @pytest.mark.parametrize("ext", ["csv", "json"])

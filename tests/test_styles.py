@@ -228,15 +228,6 @@ def test_env_defaults_for_style_size_and_dpi(actviz, tmp_path, monkeypatch):
     assert _size(out) == (200, 200)
 
 
-@pytest.mark.parametrize("ext", ["pdf", "svg", "pgf", "eps"])
-def test_same_command_same_bytes(actviz, tmp_path, ext):
-    outs = [tmp_path / "a" / f"fig.{ext}", tmp_path / "b" / f"fig.{ext}"]
-    for out in outs:
-        assert actviz("plot", "expr:x*sigmoid(x)", "--style", "paper", "--formula", "legend", "--no-derivative",
-                      "-o", out).exit_code == 0
-    assert outs[0].read_bytes() == outs[1].read_bytes()
-
-
 def test_verbose_and_quiet(actviz, tmp_path):
     out = tmp_path / "v.pdf"
     r = actviz("-v", "plot", "relu", "-o", out)

@@ -5,8 +5,8 @@ import click
 
 from actviz.errors import UserError
 from actviz.progress import tracker
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
-from actviz.cli.train import set_quiet, training_kwargs, training_options, validate_training
+from actviz.cli.options import check_output, define_option, figure_options
+from actviz.cli.train import set_quiet, training_options, training_settings
 
 
 @click.command()
@@ -48,31 +48,29 @@ def boundary(models, output, units, regions, points, ncols, title, styles, size,
     """
     from actviz import api
     from actviz.core import net
-    from actviz.render.layout import IMAGE_FORMATS, boundary_layout, parse_size
+    from actviz.render.layout import DPI, IMAGE_FORMATS, FigureSettings, boundary_layout, parse_size
 
     set_quiet(params.pop("quiet"))
     check_output(output, IMAGE_FORMATS)
-    kw = training_kwargs(params)
-    parsed = [net.parse_model(m, kw["hidden"], "boundary") for m in (models or api.ARTICLE_MODELS)]
-    for act, sizes in parsed:
-        net.architecture(act, sizes, classes=kw["classes"], command="boundary")
-    validate_training(kw)
-    dpi = dpi or 150
-    cols, _, default = boundary_layout(len(parsed), ncols, title)
-    figsize = parse_size(size, default, ratio=default[1] / default[0])
-    check_pixels(figsize, dpi)
+    hidden, data, fit = training_settings(params)
+    parsed = [net.parse_model(m, hidden, "boundary") for m in (models or api.ARTICLE_MODELS)]
+    archs = [net.architecture(act, sizes, classes=data.classes, command="boundary") for act, sizes in parsed]
+    cols, _, default = boundary_layout(len(archs), ncols, title)
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0]), dpi or DPI["image"], styles,
+                            transparent, title)
+    figure.check_pixels(default)
 
     if regions:
         from actviz.core.regions import is_piecewise_linear, refusal
 
-        for act, _ in parsed:
-            if not is_piecewise_linear(act):
-                raise UserError(refusal(act, "--regions needs"))
-    ds, panels = api.boundary_panels(models or api.ARTICLE_MODELS, segments=units or regions, regions=regions,
-                                     progress=tracker("training"), **kw)
-    fig = api.panels_figure(panels, ds, units=units, regions=regions, points=points, ncols=cols, size=figsize,
-                            dpi=dpi, title=title, styles=styles)
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+        for arch in archs:
+            if not is_piecewise_linear(arch.act):
+                raise UserError(refusal(arch.act, "--regions needs"))
+    ds = data.make()
+    panels = api.boundary_panels(archs, ds, fit, segments=units or regions, regions=regions,
+                                 progress=tracker("training"))
+    fig = api.panels_figure(panels, ds, figure, units=units, regions=regions, points=points, ncols=cols)
+    api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)
     if units or regions:
         for panel in panels:
             click.echo(f"{panel.title}: {panel_counts(panel, units, regions)}")

@@ -43,11 +43,11 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from pathlib import Path
 
     from actviz import api
-    from actviz.atomic import prepare_output, write_text
+    from actviz.atomic import check_output, write_text
     from actviz.tables import format_table
 
     if output:
-        prepare_output(output)
+        check_output(output)
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else "csv"
         if suffix not in FORMATS:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
-from actviz.cli.train import set_quiet, training_kwargs, training_options, validate_training
+from actviz.cli.options import check_output, define_option, figure_options
+from actviz.cli.train import set_quiet, training_options, training_settings
 from actviz.errors import UserError
 from actviz.progress import step_bar
 
@@ -43,26 +43,24 @@ def layers(activation, output, points, curves, grid, title, styles, size, dpi, t
     from actviz import api
     from actviz.core import net
     from actviz.core.spec import parse_spec
-    from actviz.render.layout import ANIMATION_FORMATS, IMAGE_FORMATS, layers_size, parse_size
+    from actviz.render.layout import ANIMATION_FORMATS, DPI, IMAGE_FORMATS, FigureSettings, layers_size, parse_size
 
     set_quiet(params.pop("quiet"))
     if Path(output).suffix.lower() in ANIMATION_FORMATS:
         raise UserError("actviz layers draws a still figure; for an animation use actviz train --view layers")
     check_output(output, IMAGE_FORMATS)
-    kw = training_kwargs(params)
-    act = parse_spec(activation)
-    net.architecture(act, kw["hidden"], classes=kw["classes"], command="layers")
-    validate_training(kw)
-    if kw["classes"] != 2:
-        raise UserError(f"the layers view ends in the plane of two scores, so it needs 2 classes, not {kw['classes']}")
-    dpi = dpi or 150
-    default = layers_size(len(kw["hidden"]) + 2)
-    figsize = parse_size(size, default, ratio=default[1] / default[0],
-                         minimum=(2.2 * (len(kw["hidden"]) + 2), 3.2))
-    check_pixels(figsize, dpi)
+    hidden, data, fit = training_settings(params)
+    arch = net.architecture(parse_spec(activation), hidden, classes=data.classes, command="layers")
+    if data.classes != 2:
+        raise UserError(f"the layers view ends in the plane of two scores, so it needs 2 classes, not {data.classes}")
+    panels = len(hidden) + 2
+    default = layers_size(panels)
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0], minimum=(2.2 * panels, 3.2)),
+                            dpi or DPI["image"], styles, transparent, title)
+    figure.check_pixels(default)
 
-    with step_bar(kw["steps"], "training") as update:
-        run = api.train(act, frames=None, progress=update, **kw)
-    fig = api.layers_figure(run, size=figsize, dpi=dpi, title=title, points=points, curves=curves, grid=grid,
-                            styles=styles)
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    with step_bar(fit.steps, "training") as update:
+        run = api.run_training(arch, data.make(), fit, progress=update)
+    fig = api.layers_figure(run, size=figure.size, dpi=figure.dpi, title=figure.title, points=points, curves=curves,
+                            grid=grid, styles=figure.styles)
+    api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)

@@ -80,12 +80,12 @@ def check_output(path: str, extensions) -> None:
     """Validate an output path before any work: known extension, writable place."""
     from pathlib import Path
 
-    from actviz.atomic import prepare_output
+    from actviz.atomic import check_output as check_place
 
     suffix = Path(path).suffix.lower()
     if suffix not in extensions:
         raise UserError(f"cannot write {Path(path).name!r}: unsupported extension {suffix or '(none)'}; use one of {', '.join(extensions)}")
-    prepare_output(path)
+    check_place(path)
 
 
 def _define_callback(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from typing import Callable
 
 import click
 
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
+from actviz.cli.options import check_output, define_option, figure_options
 from actviz.errors import UserError
 from actviz.progress import step_bar, tracker
 
@@ -50,23 +50,17 @@ def training_options(fn: Callable) -> Callable:
     return fn
 
 
-def training_kwargs(params: dict) -> dict:
-    """The api keyword arguments for the shared training options."""
+def training_settings(params: dict, frames: int | None = None, schedule: str = "log"):
+    """The shared training options as (hidden sizes, DataSettings, FitSettings), each validated once."""
     from actviz.core import net
+    from actviz.core.fit import DataSettings, FitSettings
 
-    return dict(hidden=net.parse_hidden(params["hidden"]), data=params["data_name"], count=params["count"],
-                noise=params["noise"], classes=params["classes"], seed=params["seed"], steps=params["steps"],
-                lr=params["lr"], optimizer=params["optimizer"], weight_decay=params["weight_decay"],
-                init=params["init_name"], batch=params["batch"] or None)
-
-
-def validate_training(kw: dict) -> None:
-    """Check the data and training settings cheaply, before any work is done."""
-    from actviz.core import datasets, net
-
-    entry = datasets.kind(kw["data"])
-    datasets.check_arguments(entry, kw["count"], kw["noise"], kw["classes"])
-    net.check_settings(kw["steps"], kw["lr"], kw["optimizer"], kw["weight_decay"], kw["init"], kw["batch"])
+    hidden = net.parse_hidden(params["hidden"])
+    data = DataSettings(params["data_name"], params["count"], params["noise"], params["classes"], params["seed"])
+    fit = FitSettings(steps=params["steps"], lr=params["lr"], optimizer=params["optimizer"],
+                      weight_decay=params["weight_decay"], init=params["init_name"], batch=params["batch"] or None,
+                      seed=params["seed"], frames=frames, schedule=schedule)
+    return hidden, data, fit
 
 
 def set_quiet(quiet: bool) -> None:
@@ -136,9 +130,10 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     """
     from actviz import api
     from actviz.core import net
-    from actviz.core.spec import parse_spec
     from actviz.core.budgets import check_animation
-    from actviz.render.layout import ANIMATION_FORMATS, layers_size, parse_size, train_size
+    from actviz.core.spec import parse_spec
+    from actviz.render.layout import (ANIMATION_FORMATS, DPI, AnimationSettings, FigureSettings, layers_size,
+                                      parse_size, train_size)
 
     set_quiet(params.pop("quiet"))
     check_output(output, ANIMATION_FORMATS)
@@ -148,31 +143,31 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
         check_output(regions_path, LOG_EXTS)
     if transparent:
         raise UserError("--transparent is not available for animations (GIF frames share one opaque palette)")
-    kw = training_kwargs(params)
-    act = parse_spec(activation)
-    net.architecture(act, kw["hidden"], classes=kw["classes"])
+    hidden, data, fit = training_settings(params, frames, schedule)
+    arch = net.architecture(parse_spec(activation), hidden, classes=data.classes)
     if regions_path is not None:
         from actviz.core.regions import is_piecewise_linear, refusal
 
-        if not is_piecewise_linear(act):
-            raise UserError(refusal(act, "--regions-log needs"))
-    validate_training(kw)
-    net.frame_steps(kw["steps"], frames, schedule)
-    api.check_view(view, kw["classes"])
-    dpi = dpi or 100
-    default = layers_size(len(kw["hidden"]) + 2) if view == "layers" else train_size(view)
-    minimum = (2.2 * (len(kw["hidden"]) + 2), 3.2) if view == "layers" else (6.2 if view == "both" else 3.4, 3.4)
-    figsize = parse_size(size, default, ratio=default[1] / default[0], minimum=minimum)
-    check_pixels(figsize, dpi)
-    check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi))
+        if not is_piecewise_linear(arch.act):
+            raise UserError(refusal(arch.act, "--regions-log needs"))
+    api.check_view(view, data.classes)
+    panels = len(hidden) + 2
+    default = layers_size(panels) if view == "layers" else train_size(view)
+    minimum = (2.2 * panels, 3.2) if view == "layers" else (6.2 if view == "both" else 3.4, 3.4)
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0], minimum=minimum),
+                            dpi or DPI["train"], styles, title=title)
+    timing = AnimationSettings(duration, hold, loop)
+    figure.check_pixels(default)
+    w, h = figure.inches(default)
+    check_animation(frames, round(w * figure.dpi), round(h * figure.dpi))
 
-    with step_bar(kw["steps"], "training") as update:
-        run = api.train(act, frames=frames, schedule=schedule, progress=update, **kw)
+    with step_bar(fit.steps, "training") as update:
+        run = api.run_training(arch, data.make(), fit, progress=update)
     # counted before anything is written, so that a network with too many regions writes nothing
     counts = api.region_counts(run, progress=tracker("counting regions")) if regions_path is not None else None
-    api.train_animation(run, output, view=view, size=figsize, dpi=dpi, title=title, frame_ms=duration,
-                        hold_ms=hold, loop=loop, points=points, curves=curves, grid=grid, styles=styles,
-                        progress=tracker("rendering"))
+    api.train_animation(run, output, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
+                        frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
+                        curves=curves, grid=grid, styles=figure.styles, progress=tracker("rendering"))
     if log_path is not None:
         write_log(run, log_path)
     if counts is not None:

@@ -14,15 +14,18 @@ LIMITS = ("shared", "panel")
 
 
 def parse_ns(text: str) -> list[int]:
-    """``2,5,30`` -> [2, 5, 30]; each item a whole number (range checked by the core)."""
+    """``2,5,30`` -> [2, 5, 30]; each item a whole number in ASCII digits (range checked by the core)."""
+    from actviz.core.numbers import parse_whole
+
     items = [t.strip() for t in text.split(",")]
     if not any(items):
         raise UserError("--n needs at least one width, e.g. --n 2,5,30")
     out = []
     for t in items:
-        if not t.lstrip("+-").isdigit():
+        value = parse_whole(t)
+        if value is None:
             raise UserError(f"--n values must be whole numbers of hidden units, got {t!r}")
-        out.append(int(t))
+        out.append(value)
     return out
 
 
@@ -90,7 +93,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     from actviz import api
     from actviz.core.spec import parse_spec
     from actviz.core.budgets import check_animation
-    from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, IMAGE_FORMATS as FORMATS, parse_size
+    from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, DPI, IMAGE_FORMATS as FORMATS, parse_size
     from actviz.render.layout import warp_size as default_size
     from actviz.tables import format_table
     from actviz.core import warp as core
@@ -99,10 +102,9 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     if output is None and not metrics:
         raise UserError("nothing to do: give -o FILE for a figure or animation, or --metrics for the numbers")
     acts = [parse_spec(s) for s in activations] if activations else [parse_spec(s) for s in core.default_activations()]
-    for a in acts:
-        a.require_kind(("elementwise",), "warp")
-    widths = parse_ns(ns)
-    core.check_inputs(widths, points, turns, scale, weights, bias)
+    settings = api.warp_settings(acts, parse_ns(ns), seed=seed, points=points, turns=turns, scale=scale,
+                                 weights=weights, bias=bias, grid=grid)
+    widths = settings.ns
     figsize = None
     if output is not None:
         suffix = Path(output).suffix.lower()
@@ -115,7 +117,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         default = default_size(len(acts), len(widths), noted=limits == "panel")
         figsize = parse_size(size, default, ratio=default[1] / default[0],
                              minimum=(max(2.5, 0.9 * len(acts) + 0.6), 0.8 * len(widths) + 1.2)) if size else None
-        dpi = dpi or (80 if animate else 150)
+        dpi = dpi or (DPI["warp-animation"] if animate else DPI["image"])
         w, h = figsize or default_size(len(acts), len(widths), noted=True)
         check_pixels((w, h), dpi)
         if animate:
@@ -123,8 +125,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     elif animate:
         raise UserError("--animate needs -o FILE.gif or FILE.webp")
 
-    result = api.warp_result(acts, widths, seed=seed, points=points, turns=turns, scale=scale, weights=weights,
-                             bias=bias, grid=grid)
+    result = api.compute_warp(settings)
     if output is not None and animate:
         from actviz.progress import tracker
 

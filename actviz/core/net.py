@@ -101,22 +101,28 @@ def architecture(act: BoundActivation, hidden: Sequence[int], classes: int = 2, 
                  command: str = "train") -> Architecture:
     """Validate and build an architecture; the activation must work element by element."""
     act.require_kind(("elementwise",), command)
+    hidden = check_hidden(hidden)
+    if classes < 2:
+        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
+    return Architecture((inputs, *hidden, classes), act)
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """Hidden layer sizes: at least one layer, each of 1 to :data:`MAX_UNITS` units."""
     hidden = tuple(int(h) for h in hidden)
     if not hidden:
         raise UserError("give at least one hidden layer, e.g. --hidden 4")
     for h in hidden:
         if not 1 <= h <= MAX_UNITS:
             raise UserError(f"hidden layer size must be between 1 and {MAX_UNITS}, got {h}")
-    if classes < 2:
-        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
-    return Architecture((inputs, *hidden, classes), act)
+    return hidden
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item."""
+    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item (:func:`architecture` checks the range)."""
     from actviz.core.spec import parse_sizes
 
-    return parse_sizes(text, "hidden layer size", 1, MAX_UNITS, "4 or 8,8")
+    return parse_sizes(text, "hidden layer size", "4 or 8,8")
 
 
 def parse_model(text: str, default_hidden: Sequence[int] = (4,),
@@ -124,9 +130,9 @@ def parse_model(text: str, default_hidden: Sequence[int] = (4,),
     """``ACT[@H[,H...]]`` -> (activation, hidden sizes), the activation element-wise."""
     from actviz.core.spec import parse_model as parse
 
-    act, hidden = parse(text, default_hidden, MAX_UNITS)
+    act, hidden = parse(text, default_hidden)
     act.require_kind(("elementwise",), command)
-    return act, hidden
+    return act, check_hidden(hidden)
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
@@ -387,9 +393,9 @@ def train(arch: Architecture, theta: np.ndarray, X: np.ndarray, y: np.ndarray, *
     ``batch`` None (or >= n) is full-batch gradient descent; otherwise each epoch
     visits a fresh permutation (drawn from ``rng``) in batches of that size.
     ``progress(k)`` is called with the number of steps done since its last call.
-    A NaN or infinite loss raises :class:`RunFailure` naming the step.
+    A NaN or infinite loss raises :class:`RunFailure` naming the step. The settings are
+    trusted (see :class:`actviz.core.fit.FitSettings`).
     """
-    lr = check_settings(steps, lr, optimizer_name, weight_decay, "auto", batch)
     update = optimizer(optimizer_name, lr, arch.n_params)
     n = len(X)
     xt = np.ascontiguousarray(X.T)
@@ -451,42 +457,3 @@ class TrainingRun:
     @property
     def final(self) -> Snapshot:
         return self.snapshots[-1]
-
-
-def check_settings(steps: int, lr: float | None, optimizer_name: str, weight_decay: float, init_name: str,
-                   batch: int | None) -> float:
-    """Validate the training settings (before any work); return the learning rate to use."""
-    if optimizer_name not in OPTIMIZERS:
-        raise UserError(f"unknown optimiser {optimizer_name!r}; choose from {', '.join(OPTIMIZERS)}")
-    lr = DEFAULT_LR[optimizer_name] if lr is None else float(lr)
-    if not (math.isfinite(lr) and lr > 0):
-        raise UserError(f"learning rate must be a positive number, got {lr:g}")
-    if not 1 <= steps <= MAX_STEPS:
-        raise UserError(f"steps must be between 1 and {MAX_STEPS:,}, got {steps}")
-    if not (math.isfinite(weight_decay) and weight_decay >= 0):
-        raise UserError(f"weight decay must be zero or positive, got {weight_decay:g}")
-    if init_name not in INITS:
-        raise UserError(f"unknown initialisation {init_name!r}; choose from {', '.join(INITS)}")
-    if batch is not None and batch < 1:
-        raise UserError(f"batch size must be at least 1 (or 0 for the full batch), got {batch}")
-    return lr
-
-
-def fit(arch: Architecture, data: Dataset, rng: np.random.Generator, *, steps: int = DEFAULT_STEPS,
-        lr: float | None = None, optimizer_name: str = "adam", weight_decay: float = DEFAULT_WEIGHT_DECAY,
-        init_name: str = "auto",
-        batch: int | None = None, frames: int | None = None, schedule: str = "log",
-        progress: Callable[[int], None] | None = None) -> TrainingRun:
-    """Initialise from ``rng``, train, and keep ``frames`` snapshots spaced by ``schedule``
-    (first and last step included), or only the last one when ``frames`` is None."""
-    lr = check_settings(steps, lr, optimizer_name, weight_decay, init_name, batch)
-    record = [steps] if frames is None else frame_steps(steps, frames, schedule)
-    theta = init(arch, rng, init_name)
-    curve = TrainingCurve.empty(steps)
-    snaps = tuple(train(arch, theta, data.X, data.y, steps=steps, lr=lr, optimizer_name=optimizer_name,
-                        weight_decay=weight_decay, batch=batch, rng=rng, record=record, curve=curve,
-                        progress=progress))
-    settings = {"activation": arch.act.spec, "hidden": list(arch.hidden), "steps": steps, "lr": lr,
-                "optimizer": optimizer_name, "weight_decay": weight_decay, "init": init_scheme(arch.act, init_name),
-                "batch": batch or len(data.X), "data": data.name}
-    return TrainingRun(arch, data, snaps, curve, settings)

@@ -67,8 +67,8 @@ def parse_points(text: str, what: str = "--x") -> list[float]:
     return [parse_number(t, f"{what} value") for t in items]
 
 
-def parse_sizes(text: str, what: str, low: int, high: int, example: str) -> tuple[int, ...]:
-    """``4`` or ``8,8`` -> whole numbers in [low, high]; a user error names the bad item."""
+def parse_sizes(text: str, what: str, example: str, low: int | None = None, high: int | None = None) -> tuple[int, ...]:
+    """``4`` or ``8,8`` -> whole numbers (in [low, high] when given); a user error names the bad item."""
     items = [t.strip() for t in str(text).split(",")]
     if not any(items):
         raise UserError(f"{what} needs at least one whole number, e.g. {example}")
@@ -77,18 +77,18 @@ def parse_sizes(text: str, what: str, low: int, high: int, example: str) -> tupl
         value = parse_whole(t)
         if value is None:
             raise UserError(f"bad {what} {t!r} in {text!r}: use whole numbers like {example}")
-        if not low <= value <= high:
+        if low is not None and high is not None and not low <= value <= high:
             raise UserError(f"{what} must be between {low} and {high:,}, got {value}")
         sizes.append(value)
     return tuple(sizes)
 
 
-def parse_model(text: str, default_hidden: Sequence[int], max_units: int,
+def parse_model(text: str, default_hidden: Sequence[int],
                 registry: Registry | None = None) -> tuple[BoundActivation, tuple[int, ...]]:
     """``ACT[@H[,H...]]`` -> (activation, hidden sizes): ``relu@300``, ``elu:alpha=0.5@8,8``, ``tanh``.
 
     The last ``@`` splits the activation spec from the layer sizes; without one the
-    sizes are ``default_hidden``.
+    sizes are ``default_hidden``. Their range is the network's to check (:func:`actviz.core.net.architecture`).
     """
     spec, at, sizes = str(text).rpartition("@")
     if not at:
@@ -96,6 +96,5 @@ def parse_model(text: str, default_hidden: Sequence[int], max_units: int,
     if at and not sizes.strip():
         raise UserError(f"model {text!r} has '@' but no layer sizes; write e.g. relu@4 or relu@8,8")
     act = parse_spec(spec, registry)
-    hidden = parse_sizes(sizes, "hidden layer size", 1, max_units, "4 or 8,8") if sizes is not None \
-        else tuple(default_hidden)
+    hidden = parse_sizes(sizes, "hidden layer size", "4 or 8,8") if sizes is not None else tuple(default_hidden)
     return act, hidden

@@ -280,18 +280,37 @@ class WarpResult:
         return out
 
 
-def compute(acts: Sequence[BoundActivation], ns: Sequence[int] = DEFAULT_NS, *, seed: int = 0, points: int = 1000,
-            turns: float = 2.0, scale: float = 3.0, weights: str = "uniform", bias: float = 0.0,
-            grid: bool = False) -> WarpResult:
-    """Warp the spiral through every activation at every width (validated settings)."""
-    if not acts:
-        raise UserError("no activation given; name at least one, e.g. relu")
-    for a in acts:
-        a.require_kind(("elementwise",), "warp")
-    ns = tuple(int(n) for n in ns)
-    check_inputs(ns, points, turns, scale, weights, bias)
-    if seed < 0:
-        raise UserError(f"seed must be a non-negative integer, got {seed}")
+@dataclass(frozen=True)
+class WarpSettings:
+    """A warp request, checked when it is made: the activations (element-wise), the widths n,
+    the seed, and the spiral (points, turns, scale), weights, bias and grid."""
+
+    acts: tuple[BoundActivation, ...]
+    ns: tuple[int, ...] = DEFAULT_NS
+    seed: int = 0
+    points: int = 1000
+    turns: float = 2.0
+    scale: float = 3.0
+    weights: str = "uniform"
+    bias: float = 0.0
+    grid: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "acts", tuple(self.acts))
+        object.__setattr__(self, "ns", tuple(int(n) for n in self.ns))
+        if not self.acts:
+            raise UserError("no activation given; name at least one, e.g. relu")
+        for a in self.acts:
+            a.require_kind(("elementwise",), "warp")
+        check_inputs(self.ns, self.points, self.turns, self.scale, self.weights, self.bias)
+        if self.seed < 0:
+            raise UserError(f"seed must be a non-negative integer, got {self.seed}")
+
+
+def compute(settings: WarpSettings) -> WarpResult:
+    """Warp the spiral through every activation at every width (the settings are trusted)."""
+    acts, ns, seed, points, turns = settings.acts, settings.ns, settings.seed, settings.points, settings.turns
+    scale, weights, bias, grid = settings.scale, settings.weights, settings.bias, settings.grid
     X, s = spiral(points, turns, scale)
     lines = grid_lines(scale) if grid else None
     rows = []

@@ -1,4 +1,5 @@
-"""Animations: RGBA frames in, one fixed palette, a GIF or animated WebP out.
+"""Animations: one frame loop for every animated command; RGBA frames in, one fixed palette,
+a GIF or animated WebP out.
 
 Frames are quantised as they arrive against a palette built once (no dithering),
 so the writer holds only 1-byte-per-pixel images, never full RGB frames, and the
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -17,6 +18,8 @@ from actviz.atomic import atomic_path
 from actviz.errors import UserError
 
 from actviz.render.layout import ANIMATION_FORMATS
+
+T = TypeVar("T")
 
 
 def animation_format(path: str | os.PathLike) -> str:
@@ -179,3 +182,22 @@ class AnimationWriter:
                            loop=self.loop, lossless=True, method=4)
         self.frames = []
         self._previous = None
+
+
+def write_frames(path: str | os.PathLike, render: Callable[[T], np.ndarray], items: Sequence[T],
+                 durations_ms: Sequence[int], *, palette_from: Sequence[T], loop: int = 0,
+                 progress: Callable[[Sequence[T]], Iterable[T]] | None = None) -> None:
+    """The one frame loop of every animated command: ``render(item)`` for each item, in order, into
+    one file (the format follows the extension), frame i shown for ``durations_ms[i]``.
+
+    The palette is built first from the frames of ``palette_from`` (e.g. the first, middle and
+    last items), so that frames can be quantised as they come and memory holds one byte per
+    pixel per frame. ``progress`` wraps the iteration over ``items`` (a progress bar).
+    ``render`` may return a view of a canvas that the next call overwrites.
+    """
+    samples = [np.array(render(item)) for item in palette_from]
+    writer = AnimationWriter(path, duration_ms=list(durations_ms), loop=loop, palette_samples=samples)
+    del samples
+    for item in (progress(items) if progress else items):
+        writer.add(render(item))
+    writer.close()

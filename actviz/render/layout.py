@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from actviz.errors import UserError
@@ -109,3 +110,58 @@ def _at_least(size: tuple[float, float], minimum: tuple[float, float], text: str
         raise UserError(f"--size {text} is too small for this figure: it needs at least "
                         f"{minimum[0]:g}x{minimum[1]:g} inches")
     return size
+
+
+MIN_DPI, MAX_DPI = 10.0, 2400.0
+
+
+@dataclass(frozen=True)
+class FigureSettings:
+    """How a figure looks and is written, checked when made: ``size`` in inches (None: the kind's
+    default), ``dpi``, ``styles`` (applied in order when the figure is made), ``transparent``
+    background, ``title`` (None: the kind's default)."""
+
+    size: tuple[float, float] | None = None
+    dpi: float = DPI["image"]
+    styles: tuple[str, ...] = ()
+    transparent: bool = False
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "styles", tuple(self.styles))
+        if not (isinstance(self.dpi, (int, float)) and math.isfinite(self.dpi) and MIN_DPI <= self.dpi <= MAX_DPI):
+            raise UserError(f"dpi must be between {MIN_DPI:g} and {MAX_DPI:g}, got {self.dpi!r}")
+        if self.size is not None:
+            w, h = (float(v) for v in self.size)
+            if not (math.isfinite(w) and math.isfinite(h) and 0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
+                raise UserError(f"bad size {w:g}x{h:g}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
+            object.__setattr__(self, "size", (w, h))
+
+    def inches(self, default: tuple[float, float]) -> tuple[float, float]:
+        """The size to draw at: the one asked for, else ``default``."""
+        return self.size or default
+
+    def check_pixels(self, default: tuple[float, float]) -> None:
+        """Refuse an image over the pixel budget of the current run, before drawing it."""
+        from actviz.core.budgets import check_image
+
+        w, h = self.inches(default)
+        check_image(w, h, self.dpi)
+
+
+@dataclass(frozen=True)
+class AnimationSettings:
+    """Timing of an animation: milliseconds per frame, how long the last (or end) frames stay,
+    and how many times it plays (0: forever)."""
+
+    frame_ms: int = 100
+    hold_ms: int = 1500
+    loop: int = 0
+
+    def __post_init__(self) -> None:
+        if not 20 <= self.frame_ms <= 10_000:
+            raise UserError(f"frame duration must be between 20 and 10000 ms, got {self.frame_ms}")
+        if not 20 <= self.hold_ms <= 60_000:
+            raise UserError(f"hold must be between 20 and 60000 ms, got {self.hold_ms}")
+        if self.loop < 0:
+            raise UserError(f"loop must be 0 (forever) or more, got {self.loop}")

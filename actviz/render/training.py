@@ -226,23 +226,14 @@ def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tu
                     dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
                     loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
                     progress=None) -> None:
-    """Write the run as a GIF/WebP, one frame per snapshot, the last one held for ``hold_ms``.
-
-    Frames are quantised one at a time against a palette built from the first and
-    last frames, so memory holds 1 byte per pixel per frame, never RGB frames.
-    ``progress`` wraps the iteration over snapshots (e.g. a progress bar).
-    """
-    from actviz.render.animation import AnimationWriter
+    """Write the run as an animation, one frame per snapshot, the last one held for ``hold_ms``;
+    the palette comes from the first, middle and last frames."""
+    from actviz.render.animation import write_frames
 
     source = TrainingFrames(run, view=view, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
     snaps = run.snapshots
-    samples = [np.array(source.render(s)) for s in (snaps[0], snaps[len(snaps) // 2], snaps[-1])]
-    writer = AnimationWriter(path, duration_ms=[frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
-                             palette_samples=samples)
-    del samples
-    for snap in (progress(snaps) if progress else snaps):
-        writer.add(source.render(snap))
-    writer.close()
+    write_frames(path, source.render, snaps, [frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
+                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress)
 
 
 # ---- the boundary panels ----------------------------------------------------------------

@@ -326,16 +326,14 @@ class WarpFrames:
 def write_animation(result: WarpResult, path, *, frames: int = 40, size: tuple[float, float] | None = None,
                     dpi: float = 80, limits: str = "shared", title: str | None = None, frame_ms: int = 70,
                     hold_ms: int = 700, progress=None) -> None:
-    """A looping GIF/WebP from identity (t = 0) to the activation (t = 1) and back.
+    """A looping animation from identity (t = 0) to the activation (t = 1) and back.
 
-    The two ends are shown for ``hold_ms``, the frames in between for ``frame_ms`` each.
+    The two ends are shown for ``hold_ms``, the frames in between for ``frame_ms`` each;
+    the palette comes from the two ends.
     """
-    from actviz.render.animation import AnimationWriter
+    from actviz.render.animation import write_frames
 
     source = WarpFrames(result, size=size, dpi=dpi, limits=limits, title=title)
-    ts = blend_schedule(frames)
-    writer = AnimationWriter(path, duration_ms=[hold_ms if t in (0.0, 1.0) else frame_ms for t in ts],
-                             palette_samples=[source.render(0.0), source.render(1.0)])
-    for t in (progress(ts) if progress else ts):
-        writer.add(source.render(float(t)))
-    writer.close()
+    ts = [float(t) for t in blend_schedule(frames)]
+    write_frames(path, source.render, ts, [hold_ms if t in (0.0, 1.0) else frame_ms for t in ts],
+                 palette_from=(0.0, 1.0), progress=progress)

@@ -73,11 +73,11 @@ _REFUSED = {
     ast.Slice: "indexing ('[...]') is not allowed",
 }
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 INSTALL_HINT = "expression activations need SymPy: pip install 'actviz[expr]'"
 
 
-def _fail(text: str, reason: str) -> UserError:
+def bad_expression(text: str, reason: str) -> UserError:
     shown = text if len(text) <= 60 else text[:57] + "..."
     return UserError(f"bad expression {shown!r}: {reason}")
 
@@ -92,27 +92,27 @@ def check(text: str, params: tuple[str, ...] = ()) -> ast.Expression:
     if not isinstance(text, str) or not text.strip():
         raise UserError("empty expression; write one in x, e.g. expr:x*tanh(x)")
     if len(text) > MAX_LENGTH:
-        raise _fail(text, f"longer than {MAX_LENGTH} characters")
+        raise bad_expression(text, f"longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise _fail(text, f"not a valid expression ({exc.msg})") from None
+        raise bad_expression(text, f"not a valid expression ({exc.msg})") from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise _fail(text, "not a valid expression") from None
+        raise bad_expression(text, "not a valid expression") from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
-        raise _fail(text, f"too complex (more than {MAX_NODES} syntax nodes)")
+        raise bad_expression(text, f"too complex (more than {MAX_NODES} syntax nodes)")
     names = {VARIABLE, *CONSTANTS, *params}
     called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     for node in nodes:
         if isinstance(node, ast.Name) and node.id in FUNCTIONS and node.id not in names and id(node) not in called:
-            raise _fail(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
+            raise bad_expression(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
     # report forbidden constructs (attributes, lambdas, strings...) before unknown names or arity
     first = sorted(nodes, key=lambda n: not isinstance(n, (*_REFUSED, ast.Constant)))
     for node in first:
         reason = _refusal(node, names, params)
         if reason:
-            raise _fail(text, reason)
+            raise bad_expression(text, reason)
     return tree
 
 

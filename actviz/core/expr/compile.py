@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 from actviz.core.activation import Activation, BoundActivation, Param, Properties, name_key
 from actviz.core.numbers import parse_number
 from actviz.core.expr.check import CONSTANTS, FUNCTIONS, INSTALL_HINT, MAX_EXPONENT10, SYMPY_SECONDS, VARIABLE, \
-    _NAME, _fail, check
+    NAME, bad_expression, check
 from actviz.errors import RunFailure, UserError
 
 # ---------------------------------------------------------------- step 2: SymPy
@@ -200,7 +200,7 @@ def _compile_cached(text: str, params: tuple[str, ...]) -> Compiled:
         with _time_limit(SYMPY_SECONDS):
             return _symbolic(text, params, tree, tk, x, symbols, env)
     except _Timeout:
-        raise _fail(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
+        raise bad_expression(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
 
 
 class _Timeout(BaseException):
@@ -248,11 +248,11 @@ def _symbolic(text, params, tree, tk, x, symbols, env) -> Compiled:
     except UserError:
         raise
     except OverflowError:
-        raise _fail(text, "a constant overflows a double") from None
+        raise bad_expression(text, "a constant overflows a double") from None
     except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
-        raise _fail(text, _first_line(exc)) from None
+        raise bad_expression(text, _first_line(exc)) from None
     except Exception as exc:  # noqa: BLE001 - SymPy's own failures on a whitelisted tree
-        raise _fail(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
+        raise bad_expression(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
     smooth = not any(expr.has(fn) for fn in (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside))
     return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params), _vectorised(raw_df, params),
                     smooth)
@@ -405,7 +405,7 @@ def _split_params(text: str, owner: str) -> tuple[str, tuple[Param, ...]]:
             continue
         key, eq, value = item.partition("=")
         key = key.strip()
-        if not eq or not _NAME.match(key):
+        if not eq or not NAME.match(key):
             raise UserError(f"bad parameter {item.strip()!r} of {owner}: write name=value, e.g. a=1")
         if key in (VARIABLE, *CONSTANTS) or key in FUNCTIONS:
             raise UserError(f"bad parameter name {key!r} of {owner}: it is the variable, a constant or a function")
@@ -430,7 +430,7 @@ def definition(text: str) -> Activation:
     name = name.strip()
     if not eq or not name:
         raise UserError(f"bad --define {text!r}: write name=expression, e.g. mish2=x*tanh(softplus(x))")
-    if not _NAME.match(name) or name_key(name) == "expr":
+    if not NAME.match(name) or name_key(name) == "expr":
         raise UserError(f"bad name {name!r} in --define: use letters, digits and _ (not starting with a digit)")
     body, params = _split_params(rest, name)
     compiled = compile_expression(body, tuple(p.name for p in params))
