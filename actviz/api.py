@@ -374,7 +374,7 @@ __all__ += ["ARTICLE_MODELS", "boundary_figure", "dataset", "run_training", "tra
 ARTICLE_MODELS = ("sigmoid@4", "softplus@4", "relu@4", "relu@300")
 """The reference article's decision-boundary figure: Sigmoid 4, Softplus 4, ReLU 4, ReLU 300."""
 
-VIEWS = ("logit", "input", "both")
+VIEWS = ("logit", "input", "both", "layers")
 
 
 def dataset(name: str = "circles", *, count: int = 400, noise: float = 0.05, seed: int = 0,
@@ -482,9 +482,10 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     run : TrainingRun
     path : str or os.PathLike
         ``.gif`` or ``.webp``.
-    view : {"logit", "input", "both"}
+    view : {"logit", "input", "both", "layers"}
         ``logit``: the article's plane of the two output scores (x', y') with the boundary y' = x';
-        ``input``: decision regions in the input plane; ``both``: side by side.
+        ``input``: decision regions in the input plane; ``both``: side by side; ``layers``: every
+        layer's picture (see :func:`layers_animation`).
     size, dpi, title, styles
         As for :func:`plot_figure`.
     frame_ms, hold_ms, loop : int
@@ -499,6 +500,9 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     from actviz.render.layout import AnimationSettings
 
     check_view(view, run.arch.classes)
+    if view == "layers":
+        return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
+                                loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
     with rc_context(figure.styles):
@@ -513,7 +517,7 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    styles: Sequence[str] = (), progress: Progress | None = None) -> "Figure":
+                    styles: Sequence[str] = (), progress: Progress | None = None, regions: bool = False) -> "Figure":
     """Decision boundaries of small networks trained on the same data, side by side.
 
     Parameters
@@ -525,7 +529,8 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     data, count, noise, classes, seed, steps, lr, optimizer, weight_decay, init, batch
         As for :func:`train`.
     units : bool
-        Draw each first-layer unit's line w.x + b = 0 (layers of up to 16 units).
+        Draw each first-layer unit's line w.x + b = 0 (layers of up to 16 units) and, for
+        piecewise-linear two-class networks, the exact boundary segments with their count.
     points : bool
     ncols : int, optional
         Panels per row (default: up to 4).
@@ -533,6 +538,8 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
         As for :func:`plot_figure`.
     progress : callable, optional
         Wraps the sequence of networks to train.
+    regions : bool
+        Fill the exact linear regions as cells and write their count (piecewise-linear only).
 
     Returns
     -------
@@ -551,20 +558,175 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                            init=init, batch=batch, seed=seed)
     archs = [net.architecture(act, sizes, classes=ds.classes, command="boundary") for act, sizes in parsed]
     return draw_boundaries(archs, ds, settings, _figure(size, dpi, styles, title), units=units, points=points,
-                           ncols=ncols, progress=progress)
+                           ncols=ncols, progress=progress, regions=regions)
 
 
 def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
                     figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
-                    progress: Progress | None = None) -> "Figure":
+                    progress: Progress | None = None, regions: bool = False) -> "Figure":
     """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
-    from actviz.render import training as render
-    from actviz.render.figure import rc_context
+    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress)
+    return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols)
 
+
+# ---- every layer's picture, exact linear regions and boundary segments (issue 16) -----------
+
+__all__ += ["boundary_panels", "boundary_segments", "layers_animation", "layers_figure", "linear_regions",
+            "panels_figure", "region_counts"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.regions import Boundary, Regions
+    from actviz.render.training import Panel
+
+
+def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings", *,
+                    segments: bool = False, regions: bool = False, progress: Progress | None = None) -> "list[Panel]":
+    """Train each architecture on ``data`` and return one panel per network, for :func:`panels_figure`.
+
+    Parameters
+    ----------
+    archs : sequence of Architecture
+    data : Dataset
+    settings : FitSettings
+    segments : bool
+        Give each piecewise-linear two-class panel its exact boundary (``panel.boundary``,
+        see :func:`boundary_segments`).
+    regions : bool
+        Give every panel its exact cells (``panel.regions``); a smooth activation is refused.
+    progress : callable, optional
+        Wraps the sequence of networks to train.
+
+    Returns
+    -------
+    list of Panel
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+    from actviz.render.training import Panel
+
+    if regions:
+        for arch in archs:
+            if not exact.is_piecewise_linear(arch.act):
+                raise UserError(exact.refusal(arch.act, "--regions needs"))
+    box = data_box(data)
     panels = []
     for arch in (progress(archs) if progress else archs):
         run = run_training(arch, data, settings)
-        panels.append(render.Panel(arch.title, arch, run.final.theta, run.final.accuracy))
+        cells = boundary = None
+        if (segments or regions) and exact.is_piecewise_linear(arch.act):
+            cells = exact.linear_regions(arch, run.final.theta, box)
+            if segments and exact.boundary_refusal(cells) is None:
+                boundary = exact.boundary(cells)
+        panels.append(Panel(arch.title, arch, run.final.theta, run.final.accuracy, regions=cells, boundary=boundary))
+    return panels
+
+
+def panels_figure(panels: "Sequence[Panel]", data: "Dataset", figure: "FigureSettings", *, units: bool = False,
+                  regions: bool = False, points: bool = True, ncols: int | None = None) -> "Figure":
+    """Draw the panels of :func:`boundary_panels` side by side.
+
+    ``units`` dashes the first-layer unit lines and writes the segment count of panels that
+    have exact segments; ``regions`` fills their exact cells and writes the region count.
+    """
+    from actviz.render import training as render
+    from actviz.render.figure import rc_context
+
     with rc_context(figure.styles):
         return render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
-                                      title=figure.title, points=points)
+                                      title=figure.title, points=points, regions=regions)
+
+
+def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Regions":
+    """The exact linear regions of a trained piecewise-linear network.
+
+    Parameters
+    ----------
+    run : TrainingRun
+    snapshot : int
+        Which of ``run.snapshots`` (default: the final network).
+    box : (x0, x1, y0, y1), optional
+        The part of the input plane to cut (default: the square the pictures show around the data).
+
+    Returns
+    -------
+    Regions
+        ``.counts`` per hidden layer, ``.polygons``, ``.patterns`` and the affine class scores of
+        each cell. Smooth activations are refused (a user error).
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    return exact.linear_regions(run.arch, run.snapshots[snapshot].theta, box or data_box(run.data))
+
+
+def boundary_segments(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Boundary":
+    """The decision boundary of a two-class piecewise-linear network as maximal straight segments
+    (``.count``, ``.segments`` S x 2 x 2); arguments as for :func:`linear_regions`."""
+    from actviz.core import regions as exact
+
+    return exact.boundary(linear_regions(run, snapshot, box))
+
+
+def region_counts(run: "TrainingRun", box: Sequence[float] | None = None,
+                  progress: Progress | None = None) -> tuple[list[str], list[list]]:
+    """Exact counts for every snapshot of a run, as columns and rows.
+
+    Returns
+    -------
+    columns : list of str
+        ``frame``, ``step``, ``regions_layer1`` ... (cells after each hidden layer), ``segments``.
+    rows : list of list
+        One per snapshot; ``segments`` is None when not counted (more than 2 classes, or an
+        activation that jumps).
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    exact.pieces(run.arch.act)
+    box = box or data_box(run.data)
+    columns = ["frame", "step", *[f"regions_layer{i + 1}" for i in range(len(run.arch.hidden))], "segments"]
+    rows = []
+    snaps = list(enumerate(run.snapshots))
+    for i, snap in (progress(snaps) if progress else snaps):
+        counts, segments = exact.counts_row(run.arch, snap.theta, box)
+        rows.append([i, snap.step, *counts, segments])
+    return columns, rows
+
+
+def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                  title: str | None = None, points: bool = True, curves: bool = True, grid: bool = True,
+                  styles: Sequence[str] = ()) -> "Figure":
+    """The final network of ``run`` layer by layer, as a still figure.
+
+    The input plane; the image of the data, class curves, a grid and the boundary after each
+    hidden layer (2 units as they are, wider layers on their first two principal axes, named on
+    the panel); the output plane with y' = x'. Needs 2 classes. Arguments as for :func:`train_animation`.
+    """
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.layers_figure(run, size=figure.size, dpi=figure.dpi, title=figure.title, points=points,
+                                    curves=curves, grid=grid)
+
+
+def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
+                     dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
+                     loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                     styles: Sequence[str] = (), progress: Progress | None = None) -> None:
+    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes).
+
+    The projections of wide layers are fitted once over all snapshots and kept, and the panel
+    limits hold every frame. Arguments as for :func:`train_animation`.
+    """
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings
+
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    with rc_context(figure.styles):
+        render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
+                               curves=curves, grid=grid, progress=progress)

@@ -267,7 +267,7 @@ def test_spec_parser_never_evaluates_code(tmp_path):
 # ------------------------------------------------------------------ the CLI on generated option combinations
 
 MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".svg": (b"<?xml", b"<svg"), ".pdf": (b"%PDF-",), ".eps": (b"%!PS",),
-         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",), ".csv": (b"x,", b"step,"), ".tsv": (b"x\t", b"step\t"),
+         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",), ".csv": (b"x,", b"step,", b"frame,"), ".tsv": (b"x\t", b"step\t", b"frame\t"),
          ".json": (b"[", b"{"), ".md": (b"#",), ".html": (b"<!",)}
 """How each kind of file actviz writes begins."""
 
@@ -353,9 +353,10 @@ TRAINING_SMALL = ["--count", "40", "--steps", "12"]
 def train_args():
     return st.tuples(st.lists(SPECS_CLI, max_size=1), out_name("x.gif", "x.webp"), *TRAINING,
                      often(st.integers(2, 4).map(lambda n: ["--frames", str(n)]), st.just([])),
-                     opt("--view", st.sampled_from(["logit", "input", "both"])),
+                     opt("--view", st.sampled_from(["logit", "input", "both", "layers"])),
                      opt("--schedule", st.sampled_from(["log", "linear"])), flag("--no-grid", "--no-points"),
-                     opt("--log", st.sampled_from(["log.csv", "log.json", "log.txt"]))) \
+                     opt("--log", st.sampled_from(["log.csv", "log.json", "log.txt"])),
+                     opt("--regions-log", st.sampled_from(["regions.csv", "regions.json", "regions.txt"]))) \
         .map(lambda t: ["train", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
                         *SMALL_FIGURE])
 
@@ -363,8 +364,15 @@ def train_args():
 def boundary_args():
     models = often(st.tuples(SPECS_CLI, st.integers(1, 5)).map(lambda t: f"{t[0]}@{t[1]}"), st.sampled_from(["relu@", "@4"]))
     return st.tuples(st.lists(models, min_size=1, max_size=2), out_name("x.png", "x.svg"), *TRAINING,
-                     flag("--units", "--no-points"), opt("--ncols", often(st.integers(1, 3)))) \
+                     flag("--units", "--no-points", "--regions"), opt("--ncols", often(st.integers(1, 3)))) \
         .map(lambda t: ["boundary", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
+                        *SMALL_FIGURE])
+
+
+def layers_args():
+    return st.tuples(st.lists(SPECS_CLI, max_size=1), out_name("x.png", "x.svg"), *TRAINING,
+                     flag("--no-grid", "--no-points", "--no-curves"), opt("--title", TITLE)) \
+        .map(lambda t: ["layers", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
                         *SMALL_FIGURE])
 
 
@@ -380,8 +388,8 @@ def render_args():
 
 
 COMMAND_ARGS = {"list": list_args, "plot": plot_args, "data": data_args, "warp": warp_args, "train": train_args,
-                "boundary": boundary_args, "render": render_args}
-EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8}
+                "boundary": boundary_args, "render": render_args, "layers": layers_args}
+EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10}
 
 
 def _write_spec(folder, spec) -> str:
@@ -400,7 +408,7 @@ def _toml_string(text: str) -> str:
 
 def _outputs(args: list[str]) -> list[str]:
     """The files a command line asks for."""
-    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log")]
+    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log", "--regions-log")]
     return outs
 
 

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "warp": "actviz.cli.warp:warp",
     "train": "actviz.cli.train:train",
     "boundary": "actviz.cli.boundary:boundary",
+    "layers": "actviz.cli.layers:layers",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 
