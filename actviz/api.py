@@ -568,3 +568,84 @@ def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: 
     with rc_context(figure.styles):
         return render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
                                       title=figure.title, points=points)
+
+
+# ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
+
+__all__ += ["gain", "depth_result", "depth_figure", "convergence_result", "convergence_figure"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.converge import ConvergenceResult
+    from actviz.core.depth import DepthResult
+
+
+def gain(spec: str | BoundActivation, q: float = 1.0) -> float | None:
+    """The gain sqrt(q / E[f(sqrt(q) Z)^2]) that keeps a variance-q layer at variance q, by quadrature
+    (None where it does not exist); exact where a closed form exists: relu sqrt(2), identity 1."""
+    from actviz.core import gain as meanfield
+
+    return meanfield.gain(spec if isinstance(spec, BoundActivation) else parse_spec(spec), q)
+
+
+def depth_result(activations: Sequence[str | BoundActivation] | None = None, inits: Sequence[str] | str | None = None,
+                 *, depth: int = 20, width: int = 256, input_dim: int | None = None, inputs: str = "normal",
+                 input_var: float = 1.0, bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                 gain_var: float = 1.0, progress: Callable[[Sequence], Iterable] | None = None) -> "DepthResult":
+    """Deep stacks of ``depth`` layers of ``width`` units, one per (activation, initialisation), run forward
+    and backward on the same ``samples`` inputs; per layer the measured mean squares and quantiles of the
+    pre-activations, activations and gradients, and the mean-field prediction of each mean square.
+
+    ``inits`` are scheme names (``xavier-uniform``, ``xavier-normal``, ``he-fan-in``, ``he-fan-out``,
+    ``lecun``, ``orthogonal``, ``gain``; ``he`` and ``xavier`` too), optionally with a gain (``gain:1.5``).
+    """
+    from actviz.core import depth as core
+    from actviz.core.inits import parse_inits
+
+    acts = [_bound(s) for s in (activations or core.DEFAULT_ACTIVATIONS)]
+    names = ",".join(core.DEFAULT_INITS) if inits is None else inits if isinstance(inits, str) else ",".join(inits)
+    settings = core.StackSettings(depth=depth, width=width, input_dim=input_dim, inputs=inputs, input_var=input_var,
+                                  bias_std=bias_std, samples=samples, seed=seed, gain_var=gain_var)
+    return core.compute(acts, parse_inits(names), settings, progress=progress)
+
+
+def depth_figure(result: "DepthResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The grid: three rows (pre-activations, activations, gradients) per activation, a column per
+    initialisation; per layer the bands of |value|, the measured RMS and the mean-field RMS, on log scales."""
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.depth_figure(result, size=size, dpi=dpi, title=title)
+
+
+def convergence_result(activations: Sequence[str | BoundActivation] | None = None,
+                       inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                       data: "str | Dataset" = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0,
+                       seeds: int = 5, steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                       weight_decay: float = 0.0, batch: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """Train the same network (2 inputs, ``hidden`` layers, softmax) from ``seeds`` seeds for each
+    (activation, initialisation) and keep every step's loss; run k starts from ``actviz train --seed
+    seed+k``'s network, on the data of ``seed``."""
+    from actviz.core import converge
+
+    acts = [_bound(s) for s in (activations or converge.DEFAULT_ACTIVATIONS)]
+    ds = dataset(data, count=count, noise=noise, seed=seed) if isinstance(data, str) else data
+    return converge.compute(acts, list(inits or converge.DEFAULT_INITS), ds, hidden=hidden, seed=seed, seeds=seeds,
+                            steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay, batch=batch,
+                            progress=progress)
+
+
+def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                       title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """Loss against step, one panel per activation, the median and the min-max band over seeds per init."""
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.convergence_figure(result, size=size, dpi=dpi, title=title, ncols=ncols)
+
+
+def _bound(spec: str | BoundActivation) -> BoundActivation:
+    return spec if isinstance(spec, BoundActivation) else parse_spec(spec)

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "warp": "actviz.cli.warp:warp",
     "train": "actviz.cli.train:train",
     "boundary": "actviz.cli.boundary:boundary",
+    "depth": "actviz.cli.depth:depth",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

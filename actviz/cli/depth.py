@@ -1,0 +1,179 @@
+"""``actviz depth``: signals and gradients through a deep stack, and how fast deep-ish networks learn."""
+from __future__ import annotations
+
+import click
+
+from actviz.cli.options import check_output, check_pixels, define_option, figure_options
+from actviz.errors import UserError
+from actviz.tables import FORMATS as TABLE_FORMATS
+
+# Spelled out here so that --help never imports numpy; tests check them against the core.
+INPUT_NAMES = ("normal", "uniform")
+OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+GRID_DEFAULTS = {"depth": 20, "width": 256, "acts": ("sigmoid", "tanh", "relu"),
+                 "inits": "xavier-uniform,he-fan-in,orthogonal,gain"}
+TRAIN_DEFAULTS = {"depth": 6, "width": 32, "acts": ("relu", "sigmoid"), "inits": "he,xavier"}
+GRID_ONLY = ("input_dim", "inputs", "input_var", "bias_std", "samples", "gain_var")
+TRAIN_ONLY = ("dataset", "count", "noise", "seeds", "steps", "optimizer", "lr", "weight_decay", "batch", "ncols")
+
+
+def _refuse_foreign(ctx: click.Context, names, mode: str) -> None:
+    """An option of the other mode, given explicitly, is a mistake rather than something to ignore."""
+    from click.core import ParameterSource
+
+    for name in names:
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
+            option = "--" + name.replace("_", "-")
+            raise UserError(f"{option} only applies {mode}")
+
+
+@click.command()
+@click.argument("activations", nargs=-1, metavar="[ACT]...")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="Figure: .png, .svg, .pdf, .pgf or .eps. May be left out with --data.")
+@click.option("--init", "inits", default=None, metavar="SCHEME[,SCHEME...]",
+              help="Initialisations, one column (or curve) each: xavier-uniform, xavier-normal, he-fan-in, "
+                   "he-fan-out, lecun, orthogonal, gain (he and xavier too); NAME:G sets the gain G, e.g. gain:1.2 "
+                   f"[default: {GRID_DEFAULTS['inits']}; with --train: {TRAIN_DEFAULTS['inits']}].")
+@click.option("--depth", "layers", type=int, default=None,
+              help=f"Hidden layers [default: {GRID_DEFAULTS['depth']}; with --train: {TRAIN_DEFAULTS['depth']}].")
+@click.option("--width", type=int, default=None,
+              help=f"Units per layer [default: {GRID_DEFAULTS['width']}; with --train: {TRAIN_DEFAULTS['width']}].")
+@click.option("--input-dim", type=int, default=None, help="Input dimension (default: --width).")
+@click.option("--inputs", type=click.Choice(INPUT_NAMES), default="normal", show_default=True,
+              help="Input distribution per coordinate: normal N(0, v) or uniform on [-sqrt(3v), sqrt(3v)].")
+@click.option("--input-var", type=float, default=1.0, show_default=True, metavar="V",
+              help="Variance v of each input coordinate.")
+@click.option("--bias-std", type=float, default=0.0, show_default=True, metavar="S",
+              help="Biases drawn from N(0, S^2) (sigma_b).")
+@click.option("--samples", type=int, default=256, show_default=True, help="Inputs pushed through each stack.")
+@click.option("--gain-var", type=float, default=1.0, show_default=True, metavar="Q",
+              help="The input variance at which computed gains (gain, orthogonal) keep the variance fixed.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed: inputs, weights (and with --train the data; run k uses seed+k).")
+@click.option("--data", "data_path", type=click.Path(), default=None, metavar="FILE",
+              help="Also write the numbers behind every panel: .csv, .tsv or .json.")
+@click.option("--train", is_flag=True,
+              help="Instead: train a network of --depth x --width on a toy data set from several seeds per "
+                   "(activation, initialisation) and plot the loss against the step.")
+@click.option("--dataset", default="spiral", show_default=True, metavar="NAME",
+              help="With --train: spiral, circles, moons, xor or blobs.")
+@click.option("--count", type=int, default=200, show_default=True, help="With --train: data points.")
+@click.option("--noise", type=float, default=0.05, show_default=True, help="With --train: data noise.")
+@click.option("--seeds", type=int, default=5, show_default=True, help="With --train: runs per curve.")
+@click.option("--steps", type=int, default=300, show_default=True, help="With --train: training steps.")
+@click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), default="momentum", show_default=True,
+              help="With --train: sgd, momentum (0.9) or adam.")
+@click.option("--lr", type=float, default=None,
+              help="With --train: learning rate (default: 0.01 for adam, 0.1 for momentum, 1 for sgd).")
+@click.option("--weight-decay", type=float, default=0.0, show_default=True,
+              help="With --train: L2 penalty weight_decay/2 * |W|^2 (0: the loss is the cross-entropy alone).")
+@click.option("--batch", type=int, default=0, show_default=True,
+              help="With --train: mini-batch size (0: the full batch).")
+@click.option("--ncols", type=click.IntRange(1, 12), default=None, help="With --train: panels per row (default 3).")
+@click.option("--title", default=None, help="Figure title.")
+@figure_options
+@define_option
+def depth(activations, output, inits, layers, width, input_dim, inputs, input_var, bias_std, samples, gain_var, seed,
+          data_path, train, dataset, count, noise, seeds, steps, optimizer, lr, weight_decay, batch, ncols, title,
+          styles, size, dpi, transparent) -> None:
+    """Signals and gradients through a deep stack, per activation and initialisation.
+
+    A stack of --depth fully connected layers of --width units (inputs drawn from --inputs)
+    runs forward and backward (loss sum(r * output), r ~ N(0, 1)) once per (ACT, --init) pair.
+    The grid has three rows per ACT, pre-activations z, activations phi(z) and gradients
+    dL/dz, and a column per initialisation; each panel shows per layer the 5-95 % and 25-75 %
+    bands of the nonzero |value| (and the share of exact zeros), the measured RMS and the
+    mean-field prediction q' = sigma_w^2 E[phi(sqrt(q) Z)^2] + sigma_b^2 (and its backward
+    counterpart), on log scales. Default ACTs: sigmoid tanh relu.
+
+    With --train: the network of actviz train (2 inputs, --depth hidden layers of --width,
+    softmax) is trained on a toy data set from --seeds seeds per pair, and the loss is drawn
+    against the step (median and min-max band). Default ACTs: relu sigmoid.
+
+    \b
+    Examples:
+      actviz depth -o depth.png
+      actviz depth tanh relu --init lecun,orthogonal,gain:1.2 --depth 50 -o deep.png
+      actviz depth selu --init lecun,he --data selu.csv
+      actviz depth relu sigmoid --train --init he,xavier -o converge.png
+    """
+    from pathlib import Path
+
+    from actviz import api
+    from actviz.core.spec import parse_spec
+    from actviz.progress import step_bar, tracker
+    from actviz.render.layout import IMAGE_FORMATS
+    from actviz.tables import format_table
+
+    ctx = click.get_current_context()
+    _refuse_foreign(ctx, GRID_ONLY if train else TRAIN_ONLY, "without --train" if train else "with --train")
+    if output is None and data_path is None:
+        raise UserError("nothing to do: give -o FILE for a figure, or --data FILE for the numbers")
+    if output is not None:
+        check_output(output, IMAGE_FORMATS)
+    if data_path is not None:
+        check_output(data_path, tuple(f".{f}" for f in TABLE_FORMATS))
+    defaults = TRAIN_DEFAULTS if train else GRID_DEFAULTS
+    acts = [parse_spec(s) for s in (activations or defaults["acts"])]
+    for a in acts:
+        a.require_kind(("elementwise",), "depth")
+    layers = defaults["depth"] if layers is None else layers
+    width = defaults["width"] if width is None else width
+    init_text = defaults["inits"] if inits is None else inits
+
+    if train:
+        from actviz.core import converge, datasets
+        from actviz.core.inits import parse_inits
+        from actviz.render.depth import convergence_size
+
+        names = [i.spec for i in parse_inits(init_text)]
+        if not 1 <= layers <= 100:
+            raise UserError(f"with --train, depth must be between 1 and 100 hidden layers, got {layers}")
+        hidden = (width,) * layers
+        datasets.check_arguments(datasets.kind(dataset), count, noise, 2)
+        converge.check(acts, names, hidden, count, seeds, steps, lr, optimizer, weight_decay, batch or None)
+        n_panels = len(acts)
+        default = convergence_size(n_panels, ncols, bool(title))
+        figure_size = _figure_size(output, size, default, dpi)
+        with step_bar(len(acts) * len(names) * seeds * steps, "training") as update:
+            result = api.convergence_result(acts, names, hidden=hidden, data=datasets.kind(dataset).name,
+                                            count=count, noise=noise, seed=seed, seeds=seeds, steps=steps, lr=lr,
+                                            optimizer=optimizer, weight_decay=weight_decay, batch=batch or None,
+                                            progress=update)
+        if output is not None:
+            fig = api.convergence_figure(result, size=figure_size, dpi=dpi or 150, title=title, ncols=ncols,
+                                         styles=styles)
+            api.save(fig, output, styles=styles, dpi=dpi or 150, transparent=transparent)
+    else:
+        from actviz.core import depth as core
+        from actviz.core.inits import parse_inits
+        from actviz.render.depth import depth_size
+
+        init_list = parse_inits(init_text)
+        core.StackSettings(depth=layers, width=width, input_dim=input_dim, inputs=inputs,
+                                      input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
+                                      gain_var=gain_var).check(len(acts) * len(init_list))
+        default = depth_size(len(acts), len(init_list), bool(title))
+        figure_size = _figure_size(output, size, default, dpi)
+        result = api.depth_result(acts, init_text, depth=layers, width=width, input_dim=input_dim, inputs=inputs,
+                                  input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
+                                  gain_var=gain_var, progress=tracker("stacks"))
+        if output is not None:
+            fig = api.depth_figure(result, size=figure_size, dpi=dpi or 150, title=title, styles=styles)
+            api.save(fig, output, styles=styles, dpi=dpi or 150, transparent=transparent)
+    if data_path is not None:
+        from actviz.atomic import write_text
+
+        fmt = Path(data_path).suffix.lower().lstrip(".")
+        write_text(data_path, format_table(list(result.COLUMNS), result.rows(), fmt))
+
+
+def _figure_size(output, size, default, dpi):
+    """The figure's size in inches, checked against the pixel budget before any work."""
+    from actviz.render.layout import parse_size
+
+    figure_size = parse_size(size, default, ratio=default[1] / default[0], minimum=(2.5, 2.5))
+    if output is not None:
+        check_pixels(figure_size, dpi or 150)
+    return figure_size
