@@ -572,80 +572,202 @@ def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: 
 
 # ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
 
-__all__ += ["gain", "depth_result", "depth_figure", "convergence_result", "convergence_figure"]
+__all__ += ["compute_convergence", "compute_depth", "convergence_figure", "convergence_result",
+            "convergence_settings", "depth_figure", "depth_result", "depth_settings", "gain"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actviz.core.converge import ConvergenceResult
-    from actviz.core.depth import DepthResult
+    from actviz.core.converge import ConvergenceResult, ConvergenceSettings
+    from actviz.core.depth import DepthResult, DepthSettings
 
 
 def gain(spec: str | BoundActivation, q: float = 1.0) -> float | None:
-    """The gain sqrt(q / E[f(sqrt(q) Z)^2]) that keeps a variance-q layer at variance q, by quadrature
-    (None where it does not exist); exact where a closed form exists: relu sqrt(2), identity 1."""
+    """The gain that keeps a wide layer's variance fixed at ``q``: sqrt(q / E[f(sqrt(q) Z)^2]), Z ~ N(0, 1).
+
+    Computed by Gaussian quadrature split at the function's kinks, never by sampling; exact where a
+    closed form exists (relu sqrt(2), leaky relu sqrt(2 / (1 + s^2)), identity 1, SELU 1 at q = 1).
+
+    Parameters
+    ----------
+    spec : str or BoundActivation
+    q : float
+        The stated input variance (default 1).
+
+    Returns
+    -------
+    float or None
+        None where there is none: a function that is not element-wise, or not finite for Gaussian inputs.
+    """
     from actviz.core import gain as meanfield
 
-    return meanfield.gain(spec if isinstance(spec, BoundActivation) else parse_spec(spec), q)
+    return meanfield.gain(as_bound(spec), q)
+
+
+def depth_settings(activations: Sequence[str | BoundActivation] | None = None,
+                   inits: Sequence[str] | str | None = None, *, depth: int = 20, width: int = 256,
+                   input_dim: int | None = None, inputs: str = "normal", input_var: float = 1.0,
+                   bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                   gain_var: float = 1.0) -> "DepthSettings":
+    """A validated deep-stack request (see :func:`depth_result` for the parameters)."""
+    from actviz.core import depth as core
+    from actviz.core.inits import parse_inits
+
+    names = ",".join(core.DEFAULT_INITS) if inits is None else inits if isinstance(inits, str) else ",".join(inits)
+    acts = tuple(as_bound(s) for s in (core.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return core.DepthSettings(acts, tuple(parse_inits(names)), depth=depth, width=width, input_dim=input_dim,
+                              inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
+                              gain_var=gain_var)
+
+
+def compute_depth(settings: "DepthSettings", progress: Progress | None = None) -> "DepthResult":
+    """Run every (activation, initialisation) stack of validated ``settings``."""
+    from actviz.core import depth as core
+
+    return core.compute(settings, progress)
 
 
 def depth_result(activations: Sequence[str | BoundActivation] | None = None, inits: Sequence[str] | str | None = None,
                  *, depth: int = 20, width: int = 256, input_dim: int | None = None, inputs: str = "normal",
                  input_var: float = 1.0, bias_std: float = 0.0, samples: int = 256, seed: int = 0,
-                 gain_var: float = 1.0, progress: Callable[[Sequence], Iterable] | None = None) -> "DepthResult":
-    """Deep stacks of ``depth`` layers of ``width`` units, one per (activation, initialisation), run forward
-    and backward on the same ``samples`` inputs; per layer the measured mean squares and quantiles of the
-    pre-activations, activations and gradients, and the mean-field prediction of each mean square.
+                 gain_var: float = 1.0, progress: Progress | None = None) -> "DepthResult":
+    """Deep stacks run forward and backward, one per (activation, initialisation), on the same inputs.
 
-    ``inits`` are scheme names (``xavier-uniform``, ``xavier-normal``, ``he-fan-in``, ``he-fan-out``,
-    ``lecun``, ``orthogonal``, ``gain``; ``he`` and ``xavier`` too), optionally with a gain (``gain:1.5``).
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One block of rows each (default: sigmoid, tanh, relu).
+    inits : sequence of str or str, optional
+        One column each: ``xavier-uniform``, ``xavier-normal``, ``he-fan-in``, ``he-fan-out``, ``lecun``,
+        ``orthogonal``, ``gain`` (``he``, ``xavier`` too), optionally with a gain, ``gain:1.5``; a comma list
+        is accepted (default: xavier-uniform, he-fan-in, orthogonal, gain).
+    depth, width : int
+        Layers and units per layer.
+    input_dim : int, optional
+        Input dimension (default: ``width``).
+    inputs : {"normal", "uniform"}
+        Each input coordinate N(0, input_var) or uniform with that variance.
+    input_var, bias_std : float
+        Input variance; biases N(0, bias_std^2).
+    samples, seed : int
+        Inputs pushed through each stack; the seed of the inputs and the weights.
+    gain_var : float
+        The input variance at which computed gains keep the variance fixed.
+    progress : callable, optional
+        Wraps the sequence of stacks.
+
+    Returns
+    -------
+    DepthResult
+        ``cells[i][j]`` with per-layer measured mean squares, quantiles, zero shares and the mean-field
+        prediction; ``rows()`` the numbers behind every panel.
     """
-    from actviz.core import depth as core
-    from actviz.core.inits import parse_inits
-
-    acts = [_bound(s) for s in (activations or core.DEFAULT_ACTIVATIONS)]
-    names = ",".join(core.DEFAULT_INITS) if inits is None else inits if isinstance(inits, str) else ",".join(inits)
-    settings = core.StackSettings(depth=depth, width=width, input_dim=input_dim, inputs=inputs, input_var=input_var,
-                                  bias_std=bias_std, samples=samples, seed=seed, gain_var=gain_var)
-    return core.compute(acts, parse_inits(names), settings, progress=progress)
+    return compute_depth(depth_settings(activations, inits, depth=depth, width=width, input_dim=input_dim,
+                                        inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples,
+                                        seed=seed, gain_var=gain_var), progress)
 
 
 def depth_figure(result: "DepthResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
                  title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
-    """The grid: three rows (pre-activations, activations, gradients) per activation, a column per
-    initialisation; per layer the bands of |value|, the measured RMS and the mean-field RMS, on log scales."""
+    """The grid: pre-activations, activations and gradients (three rows) per activation, a column per
+    initialisation; per layer the bands of |value|, the measured RMS and the mean-field RMS, on log scales.
+
+    Parameters
+    ----------
+    result : DepthResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from actviz.render import depth as render
     from actviz.render.figure import rc_context
 
-    with rc_context(styles):
-        return render.depth_figure(result, size=size, dpi=dpi, title=title)
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.depth_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title)
+
+
+def convergence_settings(activations: Sequence[str | BoundActivation] | None = None,
+                         inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                         data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0, seeds: int = 5,
+                         steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                         weight_decay: float = 0.0, batch: int | None = None) -> "ConvergenceSettings":
+    """A validated convergence experiment (see :func:`convergence_result` for the parameters)."""
+    from actviz.core import converge
+    from actviz.core.fit import DataSettings, FitSettings
+
+    acts = tuple(as_bound(s) for s in (converge.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return converge.ConvergenceSettings(
+        acts, tuple(converge.DEFAULT_INITS if inits is None else inits), tuple(hidden), seeds,
+        DataSettings(data, count, noise, 2, seed),
+        FitSettings(steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay, batch=batch, seed=seed))
+
+
+def compute_convergence(settings: "ConvergenceSettings",
+                        progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """Train every run of validated ``settings``; ``progress(k)`` hears of every k steps done."""
+    from actviz.core import converge
+
+    return converge.compute(settings, progress)
 
 
 def convergence_result(activations: Sequence[str | BoundActivation] | None = None,
                        inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
-                       data: "str | Dataset" = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0,
+                       data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0,
                        seeds: int = 5, steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
                        weight_decay: float = 0.0, batch: int | None = None,
                        progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
-    """Train the same network (2 inputs, ``hidden`` layers, softmax) from ``seeds`` seeds for each
-    (activation, initialisation) and keep every step's loss; run k starts from ``actviz train --seed
-    seed+k``'s network, on the data of ``seed``."""
-    from actviz.core import converge
+    """The same network trained from several seeds per (activation, initialisation); every step's loss.
 
-    acts = [_bound(s) for s in (activations or converge.DEFAULT_ACTIVATIONS)]
-    ds = dataset(data, count=count, noise=noise, seed=seed) if isinstance(data, str) else data
-    return converge.compute(acts, list(inits or converge.DEFAULT_INITS), ds, hidden=hidden, seed=seed, seeds=seeds,
-                            steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay, batch=batch,
-                            progress=progress)
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One panel each (default: relu, sigmoid).
+    inits : sequence of str, optional
+        One curve each: ``auto``, ``he``, ``xavier``, ``gain`` or any scheme of :func:`depth_result`
+        (default: he, xavier).
+    hidden : sequence of int
+        Hidden layer sizes of the network (2 inputs, softmax output), default six layers of 32.
+    data, count, noise : str, int, float
+        The toy data set (2 classes), drawn from ``seed`` as in :func:`train`.
+    seed, seeds : int
+        Run k starts from the network ``actviz train --seed seed+k`` starts from.
+    steps, lr, optimizer, weight_decay, batch
+        As for :func:`train` (default: momentum, no weight decay).
+    progress : callable, optional
+        Called with the number of steps done since its last call.
+
+    Returns
+    -------
+    ConvergenceResult
+        ``runs[i][j].loss`` is seeds x (steps + 1); a diverged run is +inf from its divergence on.
+    """
+    return compute_convergence(convergence_settings(activations, inits, hidden=hidden, data=data, count=count,
+                                                    noise=noise, seed=seed, seeds=seeds, steps=steps, lr=lr,
+                                                    optimizer=optimizer, weight_decay=weight_decay, batch=batch),
+                               progress)
 
 
 def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
                        title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
-    """Loss against step, one panel per activation, the median and the min-max band over seeds per init."""
+    """Loss against step, one panel per activation: the median and the min-max band over seeds per init.
+
+    Parameters
+    ----------
+    result : ConvergenceResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    ncols : int, optional
+        Panels per row (default: up to 3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from actviz.render import depth as render
     from actviz.render.figure import rc_context
 
-    with rc_context(styles):
-        return render.convergence_figure(result, size=size, dpi=dpi, title=title, ncols=ncols)
-
-
-def _bound(spec: str | BoundActivation) -> BoundActivation:
-    return spec if isinstance(spec, BoundActivation) else parse_spec(spec)
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.convergence_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)

@@ -32,7 +32,7 @@ def test_deep_stack_gradients_equal_pytorch_autograd(spec, scheme):
     """dL/dz_l and dL/dW_l of every layer of a 12-layer stack, L = sum(r * h_L), in float64."""
     torch = pytest.importorskip("torch", reason="PyTorch oracle not installed: pip install torch==2.13.0")
     act = parse_spec(spec)
-    settings = depth.StackSettings(depth=12, width=24, input_dim=10, samples=16, seed=3, bias_std=0.2)
+    settings = depth.DepthSettings((act,), depth=12, width=24, input_dim=10, samples=16, seed=3, bias_std=0.2)
     ws, bs, _, _ = depth.build(act, inits.parse_init(scheme), settings)
     X, r = depth.draw_inputs(settings)
     zs, hs, deltas, gws = depth.propagate(act, ws, bs, X, r, weight_grads=True)
@@ -61,7 +61,7 @@ def test_each_layer_follows_the_one_step_map():
     """Given the previous layer h, each input s reaches layer l with variance q(s) = v |h(s)|^2 over the
     independent rows of W_l, so the mean square of the activations is the mean of V(q(s)) =
     E[phi(sqrt(q(s)) Z)^2], the Gaussian step of the recursion: checked to 4 standard errors over units."""
-    settings = depth.StackSettings(depth=6, width=512, samples=256, seed=1)
+    settings = depth.DepthSettings((parse_spec("tanh"),), depth=6, width=512, samples=256, seed=1)
     X, r = depth.draw_inputs(settings)
     for spec, scheme in (("tanh", "gain"), ("sigmoid", "xavier"), ("elu", "he"), ("hardswish", "gain")):
         act = parse_spec(spec)
@@ -97,7 +97,7 @@ def test_the_recursion_predicts_the_mean_over_networks(spec, scheme, input_dim):
     act, init = parse_spec(spec), inits.parse_init(scheme)
     ratios = []
     for seed in range(8):
-        settings = depth.StackSettings(depth=8, width=512, input_dim=input_dim, samples=128, seed=seed)
+        settings = depth.DepthSettings((act,), (init,), depth=8, width=512, input_dim=input_dim, samples=128, seed=seed)
         X, r = depth.draw_inputs(settings)
         cell = depth.measure(act, init, settings, X, r)
         ratios.append(cell.measured / cell.predicted)
@@ -226,18 +226,17 @@ def test_exploding_stacks_stay_finite_or_stop_predicting():
 # ---- the convergence runs -----------------------------------------------------------------
 
 def test_run_zero_is_the_network_actviz_train_trains():
-    ds = api.dataset("moons", count=60, seed=2)
-    result = api.convergence_result(["tanh"], ["he"], hidden=(8, 8), data=ds, seed=2, seeds=2, steps=15,
-                                    optimizer="momentum")
-    run = api.train("tanh", hidden=(8, 8), data=ds, seed=2, steps=15, optimizer="momentum", weight_decay=0.0,
-                    init="he", frames=None)
+    result = api.convergence_result(["tanh"], ["he"], hidden=(8, 8), data="moons", count=60, seed=2, seeds=2,
+                                    steps=15, optimizer="momentum")
+    run = api.train("tanh", hidden=(8, 8), data="moons", count=60, seed=2, steps=15, optimizer="momentum",
+                    weight_decay=0.0, init="he", frames=None)
     np.testing.assert_array_equal(result.runs[0][0].loss[0], run.curve.loss)
     assert not np.array_equal(result.runs[0][0].loss[1], run.curve.loss)
 
 
 def test_convergence_rows_and_divergence():
-    ds = api.dataset("circles", count=40, seed=0)
-    result = api.convergence_result(["identity"], ["he", "xavier"], hidden=(8,) * 3, data=ds, seeds=2, steps=20,
+    result = api.convergence_result(["identity"], ["he", "xavier"], hidden=(8,) * 3, data="circles", count=40,
+                                    seeds=2, steps=20,
                                     optimizer="sgd", lr=1e6)
     for runs in result.runs[0]:
         assert all(d is not None for d in runs.diverged)
@@ -257,7 +256,7 @@ def test_convergence_settings_are_checked_first():
     with pytest.raises(UserError, match="unknown initialisation"):
         api.convergence_result(["relu"], ["glorious"])
     with pytest.raises(UserError, match="too much work"):
-        converge.check([parse_spec("relu")], ["he"], (4096,) * 50, 10_000, 100, 10_000, None, "sgd", 0.0, None)
+        api.convergence_settings(["relu"], ["he"], hidden=(4096,) * 50, count=10_000, seeds=100, steps=10_000)
 
 
 # ---- the command --------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
+from actviz.cli.options import check_output, define_option, figure_options
 from actviz.errors import UserError
 from actviz.tables import FORMATS as TABLE_FORMATS
 
@@ -101,9 +101,7 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     from pathlib import Path
 
     from actviz import api
-    from actviz.core.spec import parse_spec
-    from actviz.progress import step_bar, tracker
-    from actviz.render.layout import IMAGE_FORMATS
+    from actviz.render.layout import DPI, IMAGE_FORMATS, FigureSettings, parse_size
     from actviz.tables import format_table
 
     ctx = click.get_current_context()
@@ -115,65 +113,51 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     if data_path is not None:
         check_output(data_path, tuple(f".{f}" for f in TABLE_FORMATS))
     defaults = TRAIN_DEFAULTS if train else GRID_DEFAULTS
-    acts = [parse_spec(s) for s in (activations or defaults["acts"])]
-    for a in acts:
-        a.require_kind(("elementwise",), "depth")
+    acts = list(activations or defaults["acts"])
     layers = defaults["depth"] if layers is None else layers
     width = defaults["width"] if width is None else width
     init_text = defaults["inits"] if inits is None else inits
 
     if train:
-        from actviz.core import converge, datasets
         from actviz.core.inits import parse_inits
+        from actviz.progress import step_bar
         from actviz.render.depth import convergence_size
 
-        names = [i.spec for i in parse_inits(init_text)]
         if not 1 <= layers <= 100:
             raise UserError(f"with --train, depth must be between 1 and 100 hidden layers, got {layers}")
-        hidden = (width,) * layers
-        datasets.check_arguments(datasets.kind(dataset), count, noise, 2)
-        converge.check(acts, names, hidden, count, seeds, steps, lr, optimizer, weight_decay, batch or None)
-        n_panels = len(acts)
-        default = convergence_size(n_panels, ncols, bool(title))
-        figure_size = _figure_size(output, size, default, dpi)
-        with step_bar(len(acts) * len(names) * seeds * steps, "training") as update:
-            result = api.convergence_result(acts, names, hidden=hidden, data=datasets.kind(dataset).name,
-                                            count=count, noise=noise, seed=seed, seeds=seeds, steps=steps, lr=lr,
-                                            optimizer=optimizer, weight_decay=weight_decay, batch=batch or None,
-                                            progress=update)
-        if output is not None:
-            fig = api.convergence_figure(result, size=figure_size, dpi=dpi or 150, title=title, ncols=ncols,
-                                         styles=styles)
-            api.save(fig, output, styles=styles, dpi=dpi or 150, transparent=transparent)
+        settings = api.convergence_settings(acts, [i.spec for i in parse_inits(init_text)], hidden=(width,) * layers,
+                                            data=dataset, count=count, noise=noise, seed=seed, seeds=seeds,
+                                            steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
+                                            batch=batch or None)
+        default = convergence_size(len(settings.acts), ncols, bool(title))
     else:
-        from actviz.core import depth as core
-        from actviz.core.inits import parse_inits
+        from actviz.progress import tracker
         from actviz.render.depth import depth_size
 
-        init_list = parse_inits(init_text)
-        core.StackSettings(depth=layers, width=width, input_dim=input_dim, inputs=inputs,
-                                      input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
-                                      gain_var=gain_var).check(len(acts) * len(init_list))
-        default = depth_size(len(acts), len(init_list), bool(title))
-        figure_size = _figure_size(output, size, default, dpi)
-        result = api.depth_result(acts, init_text, depth=layers, width=width, input_dim=input_dim, inputs=inputs,
-                                  input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
-                                  gain_var=gain_var, progress=tracker("stacks"))
+        settings = api.depth_settings(acts, init_text, depth=layers, width=width, input_dim=input_dim,
+                                      inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples,
+                                      seed=seed, gain_var=gain_var)
+        default = depth_size(len(settings.acts), len(settings.inits), bool(title))
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0], minimum=(2.5, 2.5)) if size
+                            else None, dpi or DPI["image"], styles, transparent, title)
+    if output is not None:
+        figure.check_pixels(default)
+
+    if train:
+        with step_bar(len(settings.acts) * len(settings.inits) * settings.seeds * settings.fit.steps,
+                      "training") as update:
+            result = api.compute_convergence(settings, progress=update)
         if output is not None:
-            fig = api.depth_figure(result, size=figure_size, dpi=dpi or 150, title=title, styles=styles)
-            api.save(fig, output, styles=styles, dpi=dpi or 150, transparent=transparent)
+            fig = api.convergence_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols,
+                                         styles=figure.styles)
+    else:
+        result = api.compute_depth(settings, progress=tracker("stacks"))
+        if output is not None:
+            fig = api.depth_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, styles=figure.styles)
+    if output is not None:
+        api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)
     if data_path is not None:
         from actviz.atomic import write_text
 
         fmt = Path(data_path).suffix.lower().lstrip(".")
         write_text(data_path, format_table(list(result.COLUMNS), result.rows(), fmt))
-
-
-def _figure_size(output, size, default, dpi):
-    """The figure's size in inches, checked against the pixel budget before any work."""
-    from actviz.render.layout import parse_size
-
-    figure_size = parse_size(size, default, ratio=default[1] / default[0], minimum=(2.5, 2.5))
-    if output is not None:
-        check_pixels(figure_size, dpi or 150)
-    return figure_size

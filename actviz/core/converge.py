@@ -23,6 +23,7 @@ import numpy as np
 from actviz.core import net
 from actviz.core.activation import BoundActivation
 from actviz.core.datasets import Dataset
+from actviz.core.fit import DataSettings, FitSettings
 from actviz.errors import RunFailure, UserError
 
 DEFAULT_ACTIVATIONS = ("relu", "sigmoid")
@@ -30,7 +31,7 @@ DEFAULT_INITS = ("he", "xavier")
 DEFAULT_HIDDEN = (32,) * 6
 """Six hidden layers of 32 units: deep enough for the initialisation to matter, quick to train."""
 DEFAULT_DATA = "spiral"
-"""The article's spiral: circles are separated within a few dozen steps whatever the start."""
+"""The article's spiral: most starts separate the circles within a few dozen steps, which leaves little to compare."""
 DEFAULT_OPTIMIZER = "momentum"
 """SGD with momentum, the setting the He and Glorot papers studied; Adam rescales every weight's step
 by its own gradient's size and so hides much of what the initial scale does (try --optimizer adam)."""
@@ -89,51 +90,64 @@ class ConvergenceResult:
         return out
 
 
-def check(acts: Sequence[BoundActivation], inits: Sequence[str], hidden: Sequence[int], count: int, seeds: int,
-          steps: int, lr: float | None, optimizer: str, weight_decay: float, batch: int | None) -> None:
-    """Refuse bad settings before any training."""
-    from actviz.core.inits import parse_init
+@dataclass(frozen=True)
+class ConvergenceSettings:
+    """A convergence experiment, checked when it is made: activations (element-wise), initialisations
+    (names of :mod:`actviz.core.inits`, or ``auto``), hidden layers, runs per pair, the data and how to
+    train (``fit.init`` is not used: each pair brings its own; ``fit.seed`` is the first run's)."""
 
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise UserError(f"seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
-    net.check_settings(steps, lr, optimizer, weight_decay, "auto", batch)
-    for a in acts:
-        arch = net.architecture(a, hidden, command="depth")
-        for name in inits:
-            if name != "auto":
-                parse_init(name).gain2(a)
-    weights = sum(x * y for x, y in zip((2, *hidden), (*hidden, 2)))
-    per_step = min(count, batch or count)
-    work = len(acts) * len(inits) * seeds * steps * per_step * weights
-    if work > MAX_WORK:
-        raise UserError(f"training {len(acts) * len(inits) * seeds} networks for {steps:,} steps is too much work; "
-                        f"use fewer --seeds, --steps, layers or data points")
-    del arch
+    acts: tuple[BoundActivation, ...]
+    inits: tuple[str, ...] = DEFAULT_INITS
+    hidden: tuple[int, ...] = DEFAULT_HIDDEN
+    seeds: int = DEFAULT_SEEDS
+    data: DataSettings = DataSettings(DEFAULT_DATA, count=200)
+    fit: FitSettings = FitSettings(steps=DEFAULT_STEPS, optimizer=DEFAULT_OPTIMIZER, weight_decay=0.0)
+
+    def __post_init__(self) -> None:
+        from actviz.core.inits import parse_init
+
+        object.__setattr__(self, "acts", tuple(self.acts))
+        object.__setattr__(self, "inits", tuple(self.inits))
+        object.__setattr__(self, "hidden", net.check_hidden(self.hidden))
+        if not self.acts:
+            raise UserError("no activation given; name at least one, e.g. relu")
+        if not self.inits:
+            raise UserError("no initialisation given; name at least one, e.g. he,xavier")
+        if not 1 <= self.seeds <= MAX_SEEDS:
+            raise UserError(f"seeds must be between 1 and {MAX_SEEDS}, got {self.seeds}")
+        for a in self.acts:
+            net.architecture(a, self.hidden, classes=self.data.classes, command="depth")
+            for name in self.inits:
+                if name != "auto":
+                    parse_init(name).gain2(a)
+        weights = sum(x * y for x, y in zip((2, *self.hidden), (*self.hidden, self.data.classes)))
+        per_step = min(self.data.count, self.fit.batch or self.data.count)
+        work = len(self.acts) * len(self.inits) * self.seeds * self.fit.steps * per_step * weights
+        if work > MAX_WORK:
+            raise UserError(f"training {len(self.acts) * len(self.inits) * self.seeds} networks for "
+                            f"{self.fit.steps:,} steps is too much work; use fewer seeds, steps, layers or points")
 
 
-def compute(acts: Sequence[BoundActivation], inits: Sequence[str], data: Dataset, *, hidden: Sequence[int],
-            seed: int = 0, seeds: int = DEFAULT_SEEDS, steps: int = DEFAULT_STEPS, lr: float | None = None,
-            optimizer: str = DEFAULT_OPTIMIZER, weight_decay: float = 0.0, batch: int | None = None,
-            progress: Callable[[int], None] | None = None) -> ConvergenceResult:
-    """Train ``seeds`` networks per (activation, initialisation) and keep every step's loss."""
-    hidden = tuple(int(h) for h in hidden)
-    check(acts, inits, hidden, len(data.X), seeds, steps, lr, optimizer, weight_decay, batch)
-    lr = net.check_settings(steps, lr, optimizer, weight_decay, "auto", batch)
+def compute(settings: ConvergenceSettings, progress: Callable[[int], None] | None = None) -> ConvergenceResult:
+    """Train ``seeds`` networks per (activation, initialisation) and keep every step's loss
+    (the settings are trusted)."""
+    s, fit = settings, settings.fit
+    data = s.data.make()
     grid = []
-    for act in acts:
-        arch = net.architecture(act, hidden, classes=data.classes, command="depth")
+    for act in s.acts:
+        arch = net.architecture(act, s.hidden, classes=data.classes, command="depth")
         row = []
-        for name in inits:
-            losses = np.empty((seeds, steps + 1))
+        for name in s.inits:
+            losses = np.empty((s.seeds, fit.steps + 1))
             diverged: list[int | None] = []
-            for k in range(seeds):
-                rng = net.seed_streams(seed + k)[1]
+            for k in range(s.seeds):
+                rng = net.seed_streams(fit.seed + k)[1]
                 theta = net.init(arch, rng, name)
-                curve = net.TrainingCurve.empty(steps)
+                curve = net.TrainingCurve.empty(fit.steps)
                 try:
-                    for _ in net.train(arch, theta, data.X, data.y, steps=steps, lr=lr, optimizer_name=optimizer,
-                                       weight_decay=weight_decay, batch=batch, rng=rng, record=(), curve=curve,
-                                       progress=progress):
+                    for _ in net.train(arch, theta, data.X, data.y, steps=fit.steps, lr=fit.lr,
+                                       optimizer_name=fit.optimizer, weight_decay=fit.weight_decay, batch=fit.batch,
+                                       rng=rng, record=(), curve=curve, progress=progress):
                         pass
                     diverged.append(None)
                 except RunFailure:
@@ -141,11 +155,11 @@ def compute(acts: Sequence[BoundActivation], inits: Sequence[str], data: Dataset
                     curve.loss[at:] = math.inf
                     diverged.append(at)
                     if progress is not None:
-                        progress(steps - at)
+                        progress(fit.steps - at)
                 losses[k] = curve.loss
             row.append(Runs(act, net.init_scheme(act, name), losses, tuple(diverged)))
         grid.append(tuple(row))
-    settings = {"hidden": list(hidden), "data": data.name, "count": len(data.X), "seed": seed, "seeds": seeds,
-                "steps": steps, "lr": lr, "optimizer": optimizer, "weight_decay": weight_decay,
-                "batch": batch or len(data.X)}
-    return ConvergenceResult(tuple(grid), data, hidden, settings)
+    summary = {"hidden": list(s.hidden), "data": data.name, "count": len(data.X), "seed": fit.seed,
+               "seeds": s.seeds, "steps": fit.steps, "lr": fit.lr, "optimizer": fit.optimizer,
+               "weight_decay": fit.weight_decay, "batch": fit.batch or len(data.X)}
+    return ConvergenceResult(tuple(grid), data, s.hidden, summary)

@@ -22,7 +22,7 @@ draws (scaled by its gain), whatever else is asked for.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -49,24 +49,32 @@ DEFAULT_INITS = ("xavier-uniform", "he-fan-in", "orthogonal", "gain")
 
 
 @dataclass(frozen=True)
-class StackSettings:
-    """The shape of the stack and its inputs; checked by :meth:`check` before any work."""
+class DepthSettings:
+    """A request for a grid of deep stacks, checked when it is made (nothing is drawn or run):
+    the activations (element-wise), the initialisations, the shape of every stack, its inputs,
+    and the input variance at which computed gains keep the variance fixed."""
 
+    acts: tuple[BoundActivation, ...]
+    inits: tuple[Init, ...] = tuple(Init(s) for s in DEFAULT_INITS)
     depth: int = 20
     width: int = 256
     input_dim: int | None = None
     inputs: str = "normal"
     input_var: float = 1.0
     bias_std: float = 0.0
-    samples: int = 512
+    samples: int = 256
     seed: int = 0
     gain_var: float = meanfield.DEFAULT_Q
 
-    @property
-    def sizes(self) -> tuple[int, ...]:
-        return (self.input_dim or self.width, *([self.width] * self.depth))
-
-    def check(self, panels: int = 1) -> "StackSettings":
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "acts", tuple(self.acts))
+        object.__setattr__(self, "inits", tuple(self.inits))
+        if not self.acts:
+            raise UserError("no activation given; name at least one, e.g. relu")
+        if not self.inits:
+            raise UserError("no initialisation given; name at least one, e.g. he,xavier")
+        for a in self.acts:
+            a.require_kind(("elementwise",), "depth")
         if not 1 <= self.depth <= MAX_DEPTH:
             raise UserError(f"depth must be between 1 and {MAX_DEPTH} layers, got {self.depth}")
         if not 1 <= self.width <= MAX_WIDTH:
@@ -82,17 +90,26 @@ class StackSettings:
                 raise UserError(f"{what} must be a positive number up to 1e6, got {value:g}")
         if not (math.isfinite(self.bias_std) and 0 <= self.bias_std <= 1e3):
             raise UserError(f"bias standard deviation must be between 0 and 1000, got {self.bias_std:g}")
-        sizes = self.sizes
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2 ** 63):
+            raise UserError(f"seed must be a whole number from 0 to 2**63 - 1, got {self.seed!r}")
+        sizes, panels = self.sizes, len(self.acts) * len(self.inits)
         work = self.samples * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) * panels
         if work > MAX_WORK:
             raise UserError(f"{panels} stacks of {self.depth} layers x {self.width} units on {self.samples} samples "
                             f"is too much work; use fewer layers, units, samples or panels")
-        return self
+        for a in self.acts:  # a gain that cannot be computed is refused before any work
+            for i in self.inits:
+                i.gain2(a, self.gain_var)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Widths from the input to the top: ``(N_0, N_1, ..., N_depth)``."""
+        return (self.input_dim or self.width, *([self.width] * self.depth))
 
 
 # ----------------------------------------------------------------------------- the stack
 
-def draw_inputs(settings: StackSettings) -> tuple[np.ndarray, np.ndarray]:
+def draw_inputs(settings: DepthSettings) -> tuple[np.ndarray, np.ndarray]:
     """The inputs (samples x N_0) and the top gradient seed r (samples x N_L)."""
     rng = np.random.default_rng(np.random.SeedSequence(settings.seed))
     n, sizes, v = settings.samples, settings.sizes, settings.input_var
@@ -104,7 +121,7 @@ def draw_inputs(settings: StackSettings) -> tuple[np.ndarray, np.ndarray]:
     return X, rng.standard_normal((n, sizes[-1]))
 
 
-def build(act: BoundActivation, init: Init, settings: StackSettings) -> tuple[list, list, list, float]:
+def build(act: BoundActivation, init: Init, settings: DepthSettings) -> tuple[list, list, list, float]:
     """Weights and biases of one stack, the mean square of each weight matrix, and the squared gain."""
     gain2 = init.gain2(act, settings.gain_var)
     rng = np.random.default_rng([settings.seed, SCHEMES.index(init.scheme)])
@@ -192,7 +209,7 @@ class DepthResult:
     """The grid: ``cells[i][j]`` is activation i with initialisation j."""
 
     cells: tuple[tuple[Cell, ...], ...]
-    settings: StackSettings
+    settings: DepthSettings
 
     @property
     def acts(self) -> list[BoundActivation]:
@@ -214,7 +231,7 @@ class DepthResult:
         return out
 
 
-def measure(act: BoundActivation, init: Init, settings: StackSettings, X: np.ndarray, r: np.ndarray) -> Cell:
+def measure(act: BoundActivation, init: Init, settings: DepthSettings, X: np.ndarray, r: np.ndarray) -> Cell:
     """Build one stack, run it, and keep the per-layer numbers and the mean-field prediction."""
     ws, bs, vs, gain2 = build(act, init, settings)
     zs, hs, deltas, _ = propagate(act, ws, bs, X, r)
@@ -234,17 +251,11 @@ def measure(act: BoundActivation, init: Init, settings: StackSettings, X: np.nda
     return Cell(act, init, math.sqrt(gain2), init.title(), measured, predicted, quantiles, zeros)
 
 
-def compute(acts: Sequence[BoundActivation], inits: Sequence[Init], settings: StackSettings,
-            progress: Callable[[Sequence], Sequence] | None = None) -> DepthResult:
-    """Every (activation, initialisation) stack of the grid, on the same inputs."""
-    settings.check(len(acts) * len(inits))
-    for a in acts:
-        a.require_kind(("elementwise",), "depth")
-    for a in acts:  # a gain that cannot be computed is refused before any work
-        for i in inits:
-            i.gain2(a, settings.gain_var)
+def compute(settings: DepthSettings, progress: Callable[[Sequence], Sequence] | None = None) -> DepthResult:
+    """Every (activation, initialisation) stack of the grid, on the same inputs (the settings are trusted)."""
     X, r = draw_inputs(settings)
-    pairs = [(a, i) for a in acts for i in inits]
+    pairs = [(a, i) for a in settings.acts for i in settings.inits]
     cells = [measure(a, i, settings, X, r) for a, i in (progress(pairs) if progress else pairs)]
-    grid = tuple(tuple(cells[k * len(inits):(k + 1) * len(inits)]) for k in range(len(acts)))
+    n = len(settings.inits)
+    grid = tuple(tuple(cells[k * n:(k + 1) * n]) for k in range(len(settings.acts)))
     return DepthResult(grid, settings)
