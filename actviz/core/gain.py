@@ -16,7 +16,7 @@ It is exact wherever a closed form exists (relu sqrt(2), leaky relu
 sqrt(2 / (1 + s^2)), identity 1, SELU 1 at q = 1).
 
 The expectations are computed by quadrature, never by sampling. Gauss-Hermite on the
-whole line converges slowly at a kink (an error of 1e-2 on ELU's C(1) with 240 nodes)
+whole line converges slowly at a kink (an error of 2e-3 on ELU's C(1) with 240 nodes)
 and when ``sqrt(q)`` makes the function's features narrow (tanh at q = 25), so the line
 is split at the activation's kinks (:func:`actviz.core.catalogue.kinks_at`), at a fixed
 grid in z and at a fixed grid in x = sqrt(q) z, and each piece is integrated by

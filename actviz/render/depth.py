@@ -74,8 +74,9 @@ def depth_figure(result: DepthResult, *, size: tuple[float, float] | None = None
                 ax.fill_between(layers, q[:, 0], q[:, 4], color=colour, alpha=0.18, lw=0, step=None)
                 ax.fill_between(layers, q[:, 1], q[:, 3], color=colour, alpha=0.38, lw=0)
                 ax.plot(layers, q[:, 2], color=colour, lw=0.9)
-                ax.plot(layers, rms[j], linestyle="none", marker="o", markersize=2.6, color=fg, zorder=4)
-                ax.plot(layers, pred[j], color=fg, lw=1.0, linestyle=(0, (3, 2)), zorder=3)
+                ax.plot(layers, rms[j], linestyle="none", marker="o", markersize=3.4, markerfacecolor="none",
+                        markeredgewidth=0.8, color=fg, zorder=4)
+                ax.plot(layers, pred[j], color=fg, lw=1.0, linestyle=(0, (3, 2)), zorder=5)
                 zero = float(np.nanmax(cell.zeros[k]))
                 if zero >= 0.01:
                     ax.text(0.97, 0.05, f"{_percent(float(np.nanmin(cell.zeros[k])), zero)} zero",
@@ -101,7 +102,8 @@ def depth_figure(result: DepthResult, *, size: tuple[float, float] | None = None
     handles = [Patch(color="#808080", alpha=0.25, lw=0, label="5–95 % of nonzero |value|"),
                Patch(color="#808080", alpha=0.5, lw=0, label="25–75 %"),
                Line2D([], [], color="#808080", lw=0.9, label="median"),
-               Line2D([], [], color=fg, linestyle="none", marker="o", markersize=3, label="measured RMS"),
+               Line2D([], [], color=fg, linestyle="none", marker="o", markersize=3.4, markerfacecolor="none",
+                      markeredgewidth=0.8, label="measured RMS"),
                Line2D([], [], color=fg, lw=1.0, linestyle=(0, (3, 2)), label="mean-field RMS")]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize="x-small", handlelength=1.8)
     if title:
