@@ -295,3 +295,52 @@ def test_cli_choices_agree_with_the_core():
     assert cmd.TRAIN_DEFAULTS["acts"] == converge.DEFAULT_ACTIVATIONS
     assert cmd.TRAIN_DEFAULTS["inits"] == ",".join(converge.DEFAULT_INITS)
     assert (cmd.TRAIN_DEFAULTS["width"],) * cmd.TRAIN_DEFAULTS["depth"] == converge.DEFAULT_HIDDEN
+
+
+# ---- the order-to-chaos plane -------------------------------------------------------------
+
+def test_phase_plane_follows_the_exact_recursion():
+    """The tabulated, interpolated recursion of the plane agrees with the quadrature one point by point
+    (to 1e-3 after 11 layers: the tables are interpolated linearly in log-log, 40 points per decade)."""
+    result = api.phase_result(["tanh", "elu"], depth=12, sigma_w=(0.5, 3.0), sigma_b=(0.0, 0.8))
+    for p in result.phases:
+        for i, j in ((0, 10), (40, 60), (149, 199), (75, 120)):
+            sw, sb = p.sigma_w[j], p.sigma_b[i]
+            q, log_ratio = sw ** 2 + sb ** 2, 0.0
+            for _ in range(11):
+                log_ratio += math.log10(float(gain.chi(p.act, q, sw ** 2)))
+                q = float(gain.forward(p.act, q, sw ** 2, sb ** 2))
+            assert p.log_ratio[i, j] == pytest.approx(log_ratio, abs=1e-3 * max(1.0, abs(log_ratio)))
+            assert p.q[i, j] == pytest.approx(q, rel=1e-3)
+            assert p.chi[i, j] == pytest.approx(float(gain.chi(p.act, q, sw ** 2)), rel=1e-3)
+
+
+def test_relu_edge_is_sqrt2_for_every_bias_and_the_plane_matches_the_stack():
+    """ReLU: each layer multiplies the gradient's mean square by sigma_w^2 / 2, whatever q and sigma_b."""
+    p = api.phase_result(["relu"], depth=20).phases[0]
+    expected = 19 * np.log10(p.sigma_w ** 2 / 2)
+    np.testing.assert_allclose(p.log_ratio, np.broadcast_to(expected, p.log_ratio.shape), rtol=1e-6, atol=1e-9)
+    tanh = api.phase_result(["tanh"], depth=20).phases[0]
+    j = int(np.argmin(np.abs(tanh.sigma_w - 1.0)))
+    cell = api.depth_result(["tanh"], [f"lecun:{float(tanh.sigma_w[j])!r}"], depth=20, width=256).cells[0][0]
+    measured = math.log10(cell.measured[2, 0] / cell.measured[2, -1])
+    assert measured == pytest.approx(tanh.log_ratio[0, j], abs=0.1)  # one network of 256 units
+
+
+def test_phase_settings_are_checked():
+    for kwargs, fragment in ((dict(depth=1), "depth must be"), (dict(sigma_w=(0.0, 1.0)), "bad --sigma-w"),
+                             (dict(sigma_b=(1.0, 0.5)), "bad --sigma-b"), (dict(input_var=-1), "input variance")):
+        with pytest.raises(UserError, match=fragment):
+            api.phase_result(["tanh"], **kwargs)
+    with pytest.raises(UserError, match="cannot use softmax"):
+        api.phase_result(["softmax"])
+
+
+def test_cli_phase(actviz, tmp_path):
+    out, data = tmp_path / "p.png", tmp_path / "p.csv"
+    r = actviz("depth", "tanh", "--phase", "--init", "xavier,gain:1.5", "--dpi", "40", "-o", out, "--data", data)
+    assert r.exit_code == 0, r.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    lines = data.read_text().splitlines()
+    assert lines[0] == "activation,sigma_w,sigma_b,q_last,chi,log10_gradient_ratio"
+    assert len(lines) == 1 + 200 * 150

@@ -13,18 +13,32 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
 GRID_DEFAULTS = {"depth": 20, "width": 256, "acts": ("sigmoid", "tanh", "relu"),
                  "inits": "xavier-uniform,he-fan-in,orthogonal,gain"}
 TRAIN_DEFAULTS = {"depth": 6, "width": 32, "acts": ("relu", "sigmoid"), "inits": "he,xavier"}
-GRID_ONLY = ("input_dim", "inputs", "input_var", "bias_std", "samples", "gain_var")
-TRAIN_ONLY = ("dataset", "count", "noise", "seeds", "steps", "optimizer", "lr", "weight_decay", "batch", "ncols")
+PHASE_DEFAULTS = {"depth": 20, "acts": ("tanh",), "inits": "xavier,he,gain"}
+GRID_ONLY = ("input_dim", "inputs", "samples")
+TRAIN_ONLY = ("dataset", "count", "noise", "seeds", "steps", "optimizer", "lr", "weight_decay", "batch")
+PHASE_ONLY = ("sigma_w", "sigma_b")
+NOT_PHASE = ("width", "seed")
+"""The grid and --train use these; the recursion of --phase has no width and no randomness."""
+NOT_TRAIN = ("input_var", "bias_std", "gain_var")
+"""The grid and --phase use these; --train's inputs are its data set."""
+REFUSED = {"grid": TRAIN_ONLY + PHASE_ONLY + ("ncols",), "train": GRID_ONLY + NOT_TRAIN + PHASE_ONLY,
+           "phase": GRID_ONLY + TRAIN_ONLY + NOT_PHASE}
+"""Per mode, the options that belong to another one: given explicitly, they are refused, not ignored."""
 
 
-def _refuse_foreign(ctx: click.Context, names, mode: str) -> None:
-    """An option of the other mode, given explicitly, is a mistake rather than something to ignore."""
+def _refuse_foreign(ctx: click.Context, mode: str) -> None:
+    """An option of another mode, given explicitly, is a mistake rather than something to ignore."""
     from click.core import ParameterSource
 
-    for name in names:
+    where = {**{n: "only applies with --train" for n in TRAIN_ONLY},
+             **{n: "only applies with --phase" for n in PHASE_ONLY},
+             **{n: "only applies without --train or --phase" for n in GRID_ONLY},
+             **{n: "does not apply with --phase" for n in NOT_PHASE},
+             **{n: "does not apply with --train" for n in NOT_TRAIN},
+             "ncols": "only applies with --train or --phase"}
+    for name in REFUSED[mode]:
         if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
-            option = "--" + name.replace("_", "-")
-            raise UserError(f"{option} only applies {mode}")
+            raise UserError(f"--{name.replace('_', '-')} {where[name]}")
 
 
 @click.command()
@@ -70,13 +84,22 @@ def _refuse_foreign(ctx: click.Context, names, mode: str) -> None:
               help="With --train: L2 penalty weight_decay/2 * |W|^2 (0: the loss is the cross-entropy alone).")
 @click.option("--batch", type=int, default=0, show_default=True,
               help="With --train: mini-batch size (0: the full batch).")
-@click.option("--ncols", type=click.IntRange(1, 12), default=None, help="With --train: panels per row (default 3).")
+@click.option("--phase", is_flag=True,
+              help="Instead: the order-to-chaos plane, (sigma_w, sigma_b) coloured by how much the mean-field "
+                   "recursion makes gradients vanish or explode over --depth layers, with a mark per --init "
+                   "(at sigma_b = --bias-std).")
+@click.option("--sigma-w", nargs=2, type=float, default=(0.05, 4.0), show_default=True, metavar="LO HI",
+              help="With --phase: the range of sigma_w.")
+@click.option("--sigma-b", nargs=2, type=float, default=(0.0, 1.0), show_default=True, metavar="LO HI",
+              help="With --phase: the range of sigma_b.")
+@click.option("--ncols", type=click.IntRange(1, 12), default=None,
+              help="With --train or --phase: panels per row (default up to 3).")
 @click.option("--title", default=None, help="Figure title.")
 @figure_options
 @define_option
 def depth(activations, output, inits, layers, width, input_dim, inputs, input_var, bias_std, samples, gain_var, seed,
-          data_path, train, dataset, count, noise, seeds, steps, optimizer, lr, weight_decay, batch, ncols, title,
-          styles, size, dpi, transparent) -> None:
+          data_path, train, dataset, count, noise, seeds, steps, optimizer, lr, weight_decay, batch, phase, sigma_w,
+          sigma_b, ncols, title, styles, size, dpi, transparent) -> None:
     """Signals and gradients through a deep stack, per activation and initialisation.
 
     A stack of --depth fully connected layers of --width units (inputs drawn from --inputs)
@@ -91,12 +114,17 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     softmax) is trained on a toy data set from --seeds seeds per pair, and the loss is drawn
     against the step (median and min-max band). Default ACTs: relu sigmoid.
 
+    With --phase: the (sigma_w, sigma_b) plane per ACT, coloured by log10 of the gradient's
+    mean square at layer 1 over the top's in the mean-field recursion, with the line where
+    it keeps its size (the edge of chaos) and a mark per --init. Default ACT: tanh.
+
     \b
     Examples:
       actviz depth -o depth.png
       actviz depth tanh relu --init lecun,orthogonal,gain:1.2 --depth 50 -o deep.png
       actviz depth selu --init lecun,he --data selu.csv
       actviz depth relu sigmoid --train --init he,xavier -o converge.png
+      actviz depth tanh relu --phase -o chaos.png
     """
     from pathlib import Path
 
@@ -105,20 +133,33 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     from actviz.tables import format_table
 
     ctx = click.get_current_context()
-    _refuse_foreign(ctx, GRID_ONLY if train else TRAIN_ONLY, "without --train" if train else "with --train")
+    if train and phase:
+        raise UserError("--train and --phase draw different figures; give one of them")
+    mode = "phase" if phase else "train" if train else "grid"
+    _refuse_foreign(ctx, mode)
     if output is None and data_path is None:
         raise UserError("nothing to do: give -o FILE for a figure, or --data FILE for the numbers")
     if output is not None:
         check_output(output, IMAGE_FORMATS)
     if data_path is not None:
         check_output(data_path, tuple(f".{f}" for f in TABLE_FORMATS))
-    defaults = TRAIN_DEFAULTS if train else GRID_DEFAULTS
+    defaults = {"grid": GRID_DEFAULTS, "train": TRAIN_DEFAULTS, "phase": PHASE_DEFAULTS}[mode]
     acts = list(activations or defaults["acts"])
     layers = defaults["depth"] if layers is None else layers
-    width = defaults["width"] if width is None else width
+    width = defaults.get("width", 0) if width is None else width
     init_text = defaults["inits"] if inits is None else inits
 
-    if train:
+    if phase:
+        from actviz.core.inits import parse_inits
+        from actviz.render.depth import phase_size
+
+        settings = api.phase_settings(acts, depth=layers, input_var=input_var, sigma_w=sigma_w, sigma_b=sigma_b)
+        marks = [i.spec for i in parse_inits(init_text)]
+        for a in settings.acts:  # a computed gain that does not exist is refused before any work
+            for i in parse_inits(init_text):
+                i.gain2(a, gain_var)
+        default = phase_size(len(settings.acts), ncols, bool(title))
+    elif train:
         from actviz.core.inits import parse_inits
         from actviz.progress import step_bar
         from actviz.render.depth import convergence_size
@@ -143,7 +184,12 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     if output is not None:
         figure.check_pixels(default)
 
-    if train:
+    if phase:
+        result = api.compute_phase(settings)
+        if output is not None:
+            fig = api.phase_figure(result, marks, bias_std=bias_std, gain_var=gain_var, size=figure.size,
+                                   dpi=figure.dpi, title=figure.title, ncols=ncols, styles=figure.styles)
+    elif train:
         with step_bar(len(settings.acts) * len(settings.inits) * settings.seeds * settings.fit.steps,
                       "training") as update:
             result = api.compute_convergence(settings, progress=update)

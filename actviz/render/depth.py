@@ -176,3 +176,72 @@ def convergence_figure(result: ConvergenceResult, *, size: tuple[float, float] |
 def convergence_size(n: int, ncols: int | None = None, title: bool = False) -> tuple[float, float]:
     ncols = min(ncols or 3, n)
     return (0.6 + 3.3 * ncols, 0.5 + 3.0 * math.ceil(n / ncols))
+
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+PHASE_CLIP = 12.0
+"""Decades of gradient change beyond which the colour saturates."""
+
+
+def phase_columns(n: int, ncols: int | None = None) -> int:
+    """Up to 3 panels per row, rows as full as possible (4 panels: 2 x 2)."""
+    return min(ncols, n) if ncols else (n if n <= 3 else math.ceil(n / math.ceil(n / 3)))
+
+
+def phase_size(n: int, ncols: int | None = None, title: bool = False) -> tuple[float, float]:
+    """Inches: panels of about 3.6 x 3.1, a colour bar, a title line and a legend of marks."""
+    ncols = phase_columns(n, ncols)
+    return (1.1 + 3.6 * ncols, 1.4 + 3.1 * math.ceil(n / ncols) + (0.3 if title else 0))
+
+
+def phase_figure(result, *, marks: Sequence[Sequence[tuple[str, float]]] = (), mark_sigma_b: float = 0.0,
+                 size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
+                 ncols: int | None = None) -> Figure:
+    """One panel per activation: the (sigma_w, sigma_b) plane coloured by log10 of the gradient's mean square
+    at the first layer over the top's, the line where it keeps its size, and per panel ``marks``
+    (label, sigma_w), drawn at ``mark_sigma_b``."""
+    from matplotlib.colors import Normalize
+
+    n = len(result.phases)
+    ncols = phase_columns(n, ncols)
+    nrows = math.ceil(n / ncols)
+    fig = new_figure(*(size or phase_size(n, ncols, bool(title))), dpi=dpi)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    depth = result.settings.depth
+    norm = Normalize(-PHASE_CLIP, PHASE_CLIP)
+    fg = matplotlib.rcParams["text.color"]
+    image = None
+    for i, (ax, p) in enumerate(zip(axes, result.phases)):
+        extent = (p.sigma_w[0], p.sigma_w[-1], p.sigma_b[0], p.sigma_b[-1])
+        values = np.clip(np.nan_to_num(p.log_ratio, nan=0.0, posinf=PHASE_CLIP, neginf=-PHASE_CLIP),
+                         -PHASE_CLIP, PHASE_CLIP)
+        image = ax.imshow(values, origin="lower", extent=extent, aspect="auto", cmap="RdBu_r", norm=norm,
+                          interpolation="nearest")
+        if np.nanmin(values) < 0 < np.nanmax(values):
+            ax.contour(p.sigma_w, p.sigma_b, values, levels=[0.0], colors=[fg], linewidths=1.2)
+        for k, (label, sw) in enumerate(marks[i] if i < len(marks) else ()):
+            if p.sigma_w[0] <= sw <= p.sigma_w[-1] and p.sigma_b[0] <= mark_sigma_b <= p.sigma_b[-1]:
+                ax.plot([sw], [mark_sigma_b], linestyle="none", marker=MARKERS[k % len(MARKERS)],
+                        markersize=max(3.5, 8.0 - 1.3 * k),  # coinciding marks nest instead of hiding
+                        color=INIT_COLORS[k % len(INIT_COLORS)], markeredgecolor="white", markeredgewidth=0.8,
+                        zorder=5, clip_on=False)
+        ax.set_title(p.act.label)
+        ax.set_xlabel(r"$\sigma_w$")
+        ax.set_ylabel(r"$\sigma_b$")
+        ax.grid(False)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    if marks and marks[0]:
+        handles = [Line2D([], [], linestyle="none", marker=MARKERS[k % len(MARKERS)], markersize=6,
+                          color=INIT_COLORS[k % len(INIT_COLORS)], markeredgecolor="white", label=label)
+                   for k, (label, _) in enumerate(marks[0])]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small",
+                   title=rf"initialisations, at $\sigma_b$ = {mark_sigma_b:g} (layers of equal width)",
+                   title_fontsize="x-small")
+    bar = fig.colorbar(image, ax=list(axes[:n]), shrink=0.9)
+    bar.set_label(f"log$_{{10}}$ gradient mean square, layer 1 / layer {depth}", fontsize="small")
+    fig.suptitle(title if title is not None else
+                 f"Order and chaos over {depth} layers: blue, gradients vanish; red, they explode; "
+                 f"on the line they keep their size", fontsize="small")
+    fig.set_layout_engine("constrained")
+    return fig
