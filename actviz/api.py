@@ -777,18 +777,30 @@ def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float]
 
 def phase_settings(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
                    input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
-                   sigma_b: tuple[float, float] = (0.0, 1.0)) -> "PhaseSettings":
+                   sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                   bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseSettings":
     """A validated phase-plane request (see :func:`phase_result` for the parameters)."""
     from actviz.core import phase
+    from actviz.core.inits import parse_inits
 
     acts = tuple(as_bound(s) for s in (("tanh",) if activations is None else activations))
+    names = inits if isinstance(inits, str) else ",".join(inits)
     return phase.PhaseSettings(acts, depth=depth, input_var=input_var, sigma_w=tuple(sigma_w),
-                               sigma_b=tuple(sigma_b))
+                               sigma_b=tuple(sigma_b), inits=tuple(parse_inits(names)) if names else (),
+                               bias_std=bias_std, gain_var=gain_var)
+
+
+def compute_phase(settings: "PhaseSettings") -> "PhaseResult":
+    """Run the recursion over the plane of validated ``settings``."""
+    from actviz.core import phase
+
+    return phase.compute(settings)
 
 
 def phase_result(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
                  input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
-                 sigma_b: tuple[float, float] = (0.0, 1.0)) -> "PhaseResult":
+                 sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                 bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseResult":
     """The order-to-chaos plane: for each (sigma_w, sigma_b), the mean-field recursion run for ``depth`` layers.
 
     Parameters
@@ -801,39 +813,29 @@ def phase_result(activations: Sequence[str | BoundActivation] | None = None, *, 
         Variance of the inputs.
     sigma_w, sigma_b : (float, float)
         Ranges of the plane.
+    inits : sequence of str or str
+        Initialisations to mark at their sigma_w on layers of equal width (a comma list is accepted; empty:
+        none), at sigma_b = ``bias_std``; computed gains at input variance ``gain_var``.
+    bias_std, gain_var : float
 
     Returns
     -------
     PhaseResult
         Per activation: the last layer's variance ``q``, ``chi`` = sigma_w^2 E[phi'(sqrt(q) Z)^2] there,
-        and ``log_ratio``, log10 of the gradient's mean square at the first layer over the top's.
+        ``log_ratio``, log10 of the gradient's mean square at the first layer over the top's, and the marks.
     """
     return compute_phase(phase_settings(activations, depth=depth, input_var=input_var, sigma_w=sigma_w,
-                                        sigma_b=sigma_b))
+                                        sigma_b=sigma_b, inits=inits, bias_std=bias_std, gain_var=gain_var))
 
 
-def compute_phase(settings: "PhaseSettings") -> "PhaseResult":
-    """Run the recursion over the plane of validated ``settings``."""
-    from actviz.core import phase
-
-    return phase.compute(settings)
-
-
-def phase_figure(result: "PhaseResult", inits: Sequence[str] | str | None = ("xavier", "he", "gain"), *,
-                 bias_std: float = 0.0, gain_var: float = 1.0, size: tuple[float, float] | None = None,
-                 dpi: float = 150, title: str | None = None, ncols: int | None = None,
-                 styles: Sequence[str] = ()) -> "Figure":
+def phase_figure(result: "PhaseResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
     """The planes, coloured blue where gradients vanish over the stack and red where they explode, with the
-    line where they keep their size and a mark for each initialisation (its sigma_w on layers of equal width,
-    at sigma_b = ``bias_std``).
+    line where they keep their size and a mark per initialisation.
 
     Parameters
     ----------
     result : PhaseResult
-    inits : sequence of str or str, optional
-        Schemes to mark (``xavier``, ``he``, ``gain``, ``gain:1.2``...); a comma list is accepted.
-    bias_std, gain_var : float
-        Where the marks sit on the sigma_b axis; the input variance of computed gains.
     size, dpi, title, styles
         As for :func:`plot_figure`.
     ncols : int, optional
@@ -843,17 +845,9 @@ def phase_figure(result: "PhaseResult", inits: Sequence[str] | str | None = ("xa
     -------
     matplotlib.figure.Figure
     """
-    from actviz.core.inits import entry_variance, parse_inits
     from actviz.render import depth as render
     from actviz.render.figure import rc_context
 
-    names = "" if not inits else inits if isinstance(inits, str) else ",".join(inits)
-    schemes = parse_inits(names) if names else []
-    marks = []
-    for p in result.phases:
-        marks.append([(i.title(), (64 * entry_variance(i, i.gain2(p.act, gain_var), 64, 64)) ** 0.5)
-                      for i in schemes])
     figure = _figure(size, dpi, styles, title)
     with rc_context(figure.styles):
-        return render.phase_figure(result, marks=marks, mark_sigma_b=bias_std, size=figure.size, dpi=figure.dpi,
-                                   title=figure.title, ncols=ncols)
+        return render.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)

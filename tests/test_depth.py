@@ -327,9 +327,20 @@ def test_relu_edge_is_sqrt2_for_every_bias_and_the_plane_matches_the_stack():
     assert measured == pytest.approx(tanh.log_ratio[0, j], abs=0.1)  # one network of 256 units
 
 
+def test_phase_marks_sit_at_each_schemes_sigma_w():
+    p = api.phase_result(["tanh"], inits="xavier,he,lecun:2,orthogonal,gain").phases[0]
+    marks = dict(p.marks)
+    assert marks["Xavier uniform"] == pytest.approx(1.0) and marks["He fan-in"] == pytest.approx(math.sqrt(2))
+    assert marks["LeCun, g = 2"] == pytest.approx(2.0)
+    assert marks["orthogonal"] == pytest.approx(api.gain("tanh")) == marks["computed gain"]
+    assert api.phase_result(["tanh"], inits=()).phases[0].marks == ()
+
+
 def test_phase_settings_are_checked():
     for kwargs, fragment in ((dict(depth=1), "depth must be"), (dict(sigma_w=(0.0, 1.0)), "bad --sigma-w"),
-                             (dict(sigma_b=(1.0, 0.5)), "bad --sigma-b"), (dict(input_var=-1), "input variance")):
+                             (dict(sigma_b=(1.0, 0.5)), "bad --sigma-b"), (dict(input_var=-1), "input variance"),
+                             (dict(bias_std=math.nan), "bias standard deviation"), (dict(gain_var=0), "gain variance"),
+                             (dict(inits="nope"), "unknown initialisation")):
         with pytest.raises(UserError, match=fragment):
             api.phase_result(["tanh"], **kwargs)
     with pytest.raises(UserError, match="cannot use softmax"):

@@ -209,6 +209,8 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("depth tanh --phase --depth 1 -o x.png", 2, "depth must be between 2"),
         ("depth tanh --phase --init gain --data x.csv --input-var 0", 2, "input variance"),
         ("depth soft_exponential:alpha=-0.5 --phase --init gain -o x.png", 2, "cannot compute a gain"),
+        ("depth tanh --phase --bias-std nan -o x.png", 2, "bias standard deviation"),
+        ("depth tanh --phase --gain-var 0 -o x.png", 2, "gain variance"),
     ],
     "render": [
         ("render", 2, "Missing argument"),

@@ -150,14 +150,10 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     init_text = defaults["inits"] if inits is None else inits
 
     if phase:
-        from actviz.core.inits import parse_inits
         from actviz.render.depth import phase_size
 
-        settings = api.phase_settings(acts, depth=layers, input_var=input_var, sigma_w=sigma_w, sigma_b=sigma_b)
-        marks = [i.spec for i in parse_inits(init_text)]
-        for a in settings.acts:  # a computed gain that does not exist is refused before any work
-            for i in parse_inits(init_text):
-                i.gain2(a, gain_var)
+        settings = api.phase_settings(acts, depth=layers, input_var=input_var, sigma_w=sigma_w, sigma_b=sigma_b,
+                                      inits=init_text, bias_std=bias_std, gain_var=gain_var)
         default = phase_size(len(settings.acts), ncols, bool(title))
     elif train:
         from actviz.core.inits import parse_inits
@@ -187,8 +183,8 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
     if phase:
         result = api.compute_phase(settings)
         if output is not None:
-            fig = api.phase_figure(result, marks, bias_std=bias_std, gain_var=gain_var, size=figure.size,
-                                   dpi=figure.dpi, title=figure.title, ncols=ncols, styles=figure.styles)
+            fig = api.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols,
+                                   styles=figure.styles)
     elif train:
         with step_bar(len(settings.acts) * len(settings.inits) * settings.seeds * settings.fit.steps,
                       "training") as update:

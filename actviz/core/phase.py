@@ -20,6 +20,7 @@ import numpy as np
 
 from actviz.core import gain as meanfield
 from actviz.core.activation import BoundActivation
+from actviz.core.inits import Init, entry_variance
 from actviz.errors import UserError
 
 Q_TABLE = np.geomspace(1e-12, 1e8, 801)
@@ -34,16 +35,21 @@ MAX_DEPTH = 1000
 @dataclass(frozen=True)
 class PhaseSettings:
     """A phase-plane request, checked when it is made: activations (element-wise), the depth, the
-    input variance, and the ranges of sigma_w and sigma_b."""
+    input variance, the ranges of sigma_w and sigma_b, and the initialisations to mark (at their
+    sigma_w on layers of equal width, at sigma_b = ``bias_std``; computed gains at ``gain_var``)."""
 
     acts: tuple[BoundActivation, ...]
     depth: int = 20
     input_var: float = 1.0
     sigma_w: tuple[float, float] = DEFAULT_SIGMA_W
     sigma_b: tuple[float, float] = DEFAULT_SIGMA_B
+    inits: tuple[Init, ...] = (Init("xavier-uniform"), Init("he-fan-in"), Init("gain"))
+    bias_std: float = 0.0
+    gain_var: float = meanfield.DEFAULT_Q
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "acts", tuple(self.acts))
+        object.__setattr__(self, "inits", tuple(self.inits))
         if not self.acts:
             raise UserError("no activation given; name at least one, e.g. tanh")
         for a in self.acts:
@@ -59,12 +65,20 @@ class PhaseSettings:
             raise UserError(f"bad --sigma-w {w0:g} {w1:g}: needs two numbers above 0 and up to 100, the first smaller")
         if not (0 <= b0 < b1 <= 100):
             raise UserError(f"bad --sigma-b {b0:g} {b1:g}: needs two numbers from 0 up to 100, the first smaller")
+        if not (math.isfinite(self.bias_std) and 0 <= self.bias_std <= 1e3):
+            raise UserError(f"bias standard deviation must be between 0 and 1000, got {self.bias_std:g}")
+        if not (math.isfinite(self.gain_var) and 0 < self.gain_var <= 1e6):
+            raise UserError(f"gain variance must be a positive number up to 1e6, got {self.gain_var:g}")
+        for a in self.acts:  # a computed gain that does not exist is refused before any work
+            for i in self.inits:
+                i.gain2(a, self.gain_var)
 
 
 @dataclass(frozen=True)
 class Phase:
     """One activation's plane: ``log_ratio`` (sigma_b x sigma_w) is log10 of the gradient's mean square at
-    the first layer over the top's, ``chi`` is sigma_w^2 C(q) at the last layer's variance ``q``."""
+    the first layer over the top's, ``chi`` is sigma_w^2 C(q) at the last layer's variance ``q``;
+    ``marks`` are (title, sigma_w) of the initialisations asked for."""
 
     act: BoundActivation
     sigma_w: np.ndarray
@@ -72,6 +86,7 @@ class Phase:
     q: np.ndarray
     chi: np.ndarray
     log_ratio: np.ndarray
+    marks: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,5 +147,7 @@ def compute(settings: PhaseSettings) -> PhaseResult:
                 log_ratio += np.log10(w2 * c(q))
                 q = np.minimum(w2 * v(q) + b2, 1e300)
             chi = w2 * c(q)
-        phases.append(Phase(act, sw, sb, q, chi, log_ratio))
+        marks = tuple((i.title(), math.sqrt(entry_variance(i, i.gain2(act, settings.gain_var), 64, 64) * 64))
+                      for i in settings.inits)  # sigma_w on layers of equal width (any width gives the same)
+        phases.append(Phase(act, sw, sb, q, chi, log_ratio, marks))
     return PhaseResult(tuple(phases), settings)

@@ -20,6 +20,7 @@ from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from actviz.core.converge import ConvergenceResult
 from actviz.core.depth import QUANTITIES, DepthResult
+from actviz.core.phase import PhaseResult
 from actviz.render.figure import new_figure
 
 QUANTITY_LABELS = {"pre": "pre-activation $|z|$", "act": r"activation $|\phi(z)|$",
@@ -194,12 +195,11 @@ def phase_size(n: int, ncols: int | None = None, title: bool = False) -> tuple[f
     return (1.1 + 3.6 * ncols, 1.4 + 3.1 * math.ceil(n / ncols) + (0.3 if title else 0))
 
 
-def phase_figure(result, *, marks: Sequence[Sequence[tuple[str, float]]] = (), mark_sigma_b: float = 0.0,
-                 size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                 ncols: int | None = None) -> Figure:
+def phase_figure(result: PhaseResult, *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, ncols: int | None = None) -> Figure:
     """One panel per activation: the (sigma_w, sigma_b) plane coloured by log10 of the gradient's mean square
-    at the first layer over the top's, the line where it keeps its size, and per panel ``marks``
-    (label, sigma_w), drawn at ``mark_sigma_b``."""
+    at the first layer over the top's, the line where it keeps its size, and a mark per initialisation at its
+    sigma_w and the settings' sigma_b."""
     from matplotlib.colors import Normalize
 
     n = len(result.phases)
@@ -210,8 +210,9 @@ def phase_figure(result, *, marks: Sequence[Sequence[tuple[str, float]]] = (), m
     depth = result.settings.depth
     norm = Normalize(-PHASE_CLIP, PHASE_CLIP)
     fg = matplotlib.rcParams["text.color"]
+    mark_sigma_b = result.settings.bias_std
     image = None
-    for i, (ax, p) in enumerate(zip(axes, result.phases)):
+    for ax, p in zip(axes, result.phases):
         extent = (p.sigma_w[0], p.sigma_w[-1], p.sigma_b[0], p.sigma_b[-1])
         values = np.clip(np.nan_to_num(p.log_ratio, nan=0.0, posinf=PHASE_CLIP, neginf=-PHASE_CLIP),
                          -PHASE_CLIP, PHASE_CLIP)
@@ -219,7 +220,7 @@ def phase_figure(result, *, marks: Sequence[Sequence[tuple[str, float]]] = (), m
                           interpolation="nearest")
         if np.nanmin(values) < 0 < np.nanmax(values):
             ax.contour(p.sigma_w, p.sigma_b, values, levels=[0.0], colors=[fg], linewidths=1.2)
-        for k, (label, sw) in enumerate(marks[i] if i < len(marks) else ()):
+        for k, (label, sw) in enumerate(p.marks):
             if p.sigma_w[0] <= sw <= p.sigma_w[-1] and p.sigma_b[0] <= mark_sigma_b <= p.sigma_b[-1]:
                 ax.plot([sw], [mark_sigma_b], linestyle="none", marker=MARKERS[k % len(MARKERS)],
                         markersize=max(3.5, 8.0 - 1.3 * k),  # coinciding marks nest instead of hiding
@@ -231,10 +232,11 @@ def phase_figure(result, *, marks: Sequence[Sequence[tuple[str, float]]] = (), m
         ax.grid(False)
     for ax in axes[n:]:
         ax.set_visible(False)
-    if marks and marks[0]:
+    marks = result.phases[0].marks
+    if marks:
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[k % len(MARKERS)], markersize=6,
                           color=INIT_COLORS[k % len(INIT_COLORS)], markeredgecolor="white", label=label)
-                   for k, (label, _) in enumerate(marks[0])]
+                   for k, (label, _) in enumerate(marks)]
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small",
                    title=rf"initialisations, at $\sigma_b$ = {mark_sigma_b:g} (layers of equal width)",
                    title_fontsize="x-small")
