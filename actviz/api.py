@@ -730,3 +730,286 @@ def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple
         render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
                                curves=curves, grid=grid, progress=progress)
+
+
+# ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
+
+__all__ += ["compute_convergence", "compute_depth", "convergence_figure", "convergence_result",
+            "convergence_settings", "compute_phase", "depth_figure", "depth_result", "depth_settings", "gain",
+            "phase_figure", "phase_result", "phase_settings"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.converge import ConvergenceResult, ConvergenceSettings
+    from actviz.core.depth import DepthResult, DepthSettings
+    from actviz.core.phase import PhaseResult, PhaseSettings
+
+
+def gain(spec: str | BoundActivation, q: float = 1.0) -> float | None:
+    """The gain that keeps a wide layer's variance fixed at ``q``: sqrt(q / E[f(sqrt(q) Z)^2]), Z ~ N(0, 1).
+
+    Computed by Gaussian quadrature split at the function's kinks, never by sampling; exact where a
+    closed form exists (relu sqrt(2), leaky relu sqrt(2 / (1 + s^2)), identity 1, SELU 1 at q = 1).
+
+    Parameters
+    ----------
+    spec : str or BoundActivation
+    q : float
+        The stated input variance (default 1).
+
+    Returns
+    -------
+    float or None
+        None where there is none: a function that is not element-wise, or not finite for Gaussian inputs.
+    """
+    from actviz.core import gain as meanfield
+
+    return meanfield.gain(as_bound(spec), q)
+
+
+def depth_settings(activations: Sequence[str | BoundActivation] | None = None,
+                   inits: Sequence[str] | str | None = None, *, depth: int = 20, width: int = 256,
+                   input_dim: int | None = None, inputs: str = "normal", input_var: float = 1.0,
+                   bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                   gain_var: float = 1.0) -> "DepthSettings":
+    """A validated deep-stack request (see :func:`depth_result` for the parameters)."""
+    from actviz.core import depth as core
+    from actviz.core.inits import parse_inits
+
+    names = ",".join(core.DEFAULT_INITS) if inits is None else inits if isinstance(inits, str) else ",".join(inits)
+    acts = tuple(as_bound(s) for s in (core.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return core.DepthSettings(acts, tuple(parse_inits(names)), depth=depth, width=width, input_dim=input_dim,
+                              inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
+                              gain_var=gain_var)
+
+
+def compute_depth(settings: "DepthSettings", progress: Progress | None = None) -> "DepthResult":
+    """Run every (activation, initialisation) stack of validated ``settings``."""
+    from actviz.core import depth as core
+
+    return core.compute(settings, progress)
+
+
+def depth_result(activations: Sequence[str | BoundActivation] | None = None, inits: Sequence[str] | str | None = None,
+                 *, depth: int = 20, width: int = 256, input_dim: int | None = None, inputs: str = "normal",
+                 input_var: float = 1.0, bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                 gain_var: float = 1.0, progress: Progress | None = None) -> "DepthResult":
+    """Deep stacks run forward and backward, one per (activation, initialisation), on the same inputs.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One block of rows each (default: sigmoid, tanh, relu).
+    inits : sequence of str or str, optional
+        One column each: ``xavier-uniform``, ``xavier-normal``, ``he-fan-in``, ``he-fan-out``, ``lecun``,
+        ``orthogonal``, ``gain`` (``he``, ``xavier`` too), optionally with a gain, ``gain:1.5``; a comma list
+        is accepted (default: xavier-uniform, he-fan-in, orthogonal, gain).
+    depth, width : int
+        Layers and units per layer.
+    input_dim : int, optional
+        Input dimension (default: ``width``).
+    inputs : {"normal", "uniform"}
+        Each input coordinate N(0, input_var) or uniform with that variance.
+    input_var, bias_std : float
+        Input variance; biases N(0, bias_std^2).
+    samples, seed : int
+        Inputs pushed through each stack; the seed of the inputs and the weights.
+    gain_var : float
+        The input variance at which computed gains keep the variance fixed.
+    progress : callable, optional
+        Wraps the sequence of stacks.
+
+    Returns
+    -------
+    DepthResult
+        ``cells[i][j]`` with per-layer measured mean squares, quantiles, zero shares and the mean-field
+        prediction; ``rows()`` the numbers behind every panel.
+    """
+    return compute_depth(depth_settings(activations, inits, depth=depth, width=width, input_dim=input_dim,
+                                        inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples,
+                                        seed=seed, gain_var=gain_var), progress)
+
+
+def depth_figure(result: "DepthResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The grid: pre-activations, activations and gradients (three rows) per activation, a column per
+    initialisation; per layer the bands of |value|, the measured RMS and the mean-field RMS, on log scales.
+
+    Parameters
+    ----------
+    result : DepthResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.depth_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title)
+
+
+def convergence_settings(activations: Sequence[str | BoundActivation] | None = None,
+                         inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                         data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0, seeds: int = 5,
+                         steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                         weight_decay: float = 0.0, batch: int | None = None) -> "ConvergenceSettings":
+    """A validated convergence experiment (see :func:`convergence_result` for the parameters)."""
+    from actviz.core import converge
+    from actviz.core.fit import DataSettings, FitSettings
+
+    acts = tuple(as_bound(s) for s in (converge.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return converge.ConvergenceSettings(
+        acts, tuple(converge.DEFAULT_INITS if inits is None else inits), tuple(hidden), seeds,
+        DataSettings(data, count, noise, 2, seed),
+        FitSettings(steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay, batch=batch, seed=seed))
+
+
+def compute_convergence(settings: "ConvergenceSettings",
+                        progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """Train every run of validated ``settings``; ``progress(k)`` hears of every k steps done."""
+    from actviz.core import converge
+
+    return converge.compute(settings, progress)
+
+
+def convergence_result(activations: Sequence[str | BoundActivation] | None = None,
+                       inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                       data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0,
+                       seeds: int = 5, steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                       weight_decay: float = 0.0, batch: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """The same network trained from several seeds per (activation, initialisation); every step's loss.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One panel each (default: relu, sigmoid).
+    inits : sequence of str, optional
+        One curve each: ``auto``, ``he``, ``xavier``, ``gain`` or any scheme of :func:`depth_result`
+        (default: he, xavier).
+    hidden : sequence of int
+        Hidden layer sizes of the network (2 inputs, softmax output), default six layers of 32.
+    data, count, noise : str, int, float
+        The toy data set (2 classes), drawn from ``seed`` as in :func:`train`.
+    seed, seeds : int
+        Run k starts from the network ``actviz train --seed seed+k`` starts from.
+    steps, lr, optimizer, weight_decay, batch
+        As for :func:`train` (default: momentum, no weight decay).
+    progress : callable, optional
+        Called with the number of steps done since its last call.
+
+    Returns
+    -------
+    ConvergenceResult
+        ``runs[i][j].loss`` is seeds x (steps + 1); a diverged run is +inf from its divergence on.
+    """
+    return compute_convergence(convergence_settings(activations, inits, hidden=hidden, data=data, count=count,
+                                                    noise=noise, seed=seed, seeds=seeds, steps=steps, lr=lr,
+                                                    optimizer=optimizer, weight_decay=weight_decay, batch=batch),
+                               progress)
+
+
+def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                       title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """Loss against step, one panel per activation: the median and the min-max band over seeds per init.
+
+    Parameters
+    ----------
+    result : ConvergenceResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    ncols : int, optional
+        Panels per row (default: up to 3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.convergence_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+
+
+def phase_settings(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
+                   input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
+                   sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                   bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseSettings":
+    """A validated phase-plane request (see :func:`phase_result` for the parameters)."""
+    from actviz.core import phase
+    from actviz.core.inits import parse_inits
+
+    acts = tuple(as_bound(s) for s in (("tanh",) if activations is None else activations))
+    names = inits if isinstance(inits, str) else ",".join(inits)
+    return phase.PhaseSettings(acts, depth=depth, input_var=input_var, sigma_w=tuple(sigma_w),
+                               sigma_b=tuple(sigma_b), inits=tuple(parse_inits(names)) if names else (),
+                               bias_std=bias_std, gain_var=gain_var)
+
+
+def compute_phase(settings: "PhaseSettings") -> "PhaseResult":
+    """Run the recursion over the plane of validated ``settings``."""
+    from actviz.core import phase
+
+    return phase.compute(settings)
+
+
+def phase_result(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
+                 input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
+                 sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                 bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseResult":
+    """The order-to-chaos plane: for each (sigma_w, sigma_b), the mean-field recursion run for ``depth`` layers.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One plane each (default: tanh).
+    depth : int
+        Layers of the stack.
+    input_var : float
+        Variance of the inputs.
+    sigma_w, sigma_b : (float, float)
+        Ranges of the plane.
+    inits : sequence of str or str
+        Initialisations to mark at their sigma_w on layers of equal width (a comma list is accepted; empty:
+        none), at sigma_b = ``bias_std``; computed gains at input variance ``gain_var``.
+    bias_std, gain_var : float
+
+    Returns
+    -------
+    PhaseResult
+        Per activation: the last layer's variance ``q``, ``chi`` = sigma_w^2 E[phi'(sqrt(q) Z)^2] there,
+        ``log_ratio``, log10 of the gradient's mean square at the first layer over the top's, and the marks.
+    """
+    return compute_phase(phase_settings(activations, depth=depth, input_var=input_var, sigma_w=sigma_w,
+                                        sigma_b=sigma_b, inits=inits, bias_std=bias_std, gain_var=gain_var))
+
+
+def phase_figure(result: "PhaseResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The planes, coloured blue where gradients vanish over the stack and red where they explode, with the
+    line where they keep their size and a mark per initialisation.
+
+    Parameters
+    ----------
+    result : PhaseResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    ncols : int, optional
+        Panels per row (default: up to 3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)

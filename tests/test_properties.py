@@ -267,7 +267,8 @@ def test_spec_parser_never_evaluates_code(tmp_path):
 # ------------------------------------------------------------------ the CLI on generated option combinations
 
 MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".svg": (b"<?xml", b"<svg"), ".pdf": (b"%PDF-",), ".eps": (b"%!PS",),
-         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",), ".csv": (b"x,", b"step,", b"frame,"), ".tsv": (b"x\t", b"step\t", b"frame\t"),
+         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",),
+         ".csv": (b"x,", b"step,", b"frame,", b"activation,"), ".tsv": (b"x\t", b"step\t", b"frame\t", b"activation\t"),
          ".json": (b"[", b"{"), ".md": (b"#",), ".html": (b"<!",)}
 """How each kind of file actviz writes begins."""
 
@@ -377,8 +378,38 @@ def layers_args():
 
 
 def list_args():
-    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))), flag("--json")) \
-        .map(lambda t: ["list", *t[0], *t[1]])
+    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))), flag("--json", "--gain"),
+                     opt("--gain-var", FLOAT(0.01, 100))) \
+        .map(lambda t: ["list", *t[0], *t[1], *t[2]])
+
+
+INITS_CLI = often(st.lists(st.sampled_from(["he", "xavier", "lecun", "orthogonal", "gain", "gain:1.2", "he-fan-out",
+                                            "xavier-normal", "orthogonal:0.5"]), min_size=1, max_size=2).map(",".join),
+                  st.sampled_from(["nope", "gain:0", ",", "he,,xavier", "gain:x"]))
+DEPTH_OUT = (often(out_name("x.png", "x.svg").map(lambda o: ["-o", o]), st.just([])),
+             opt("--data", st.sampled_from(["d.csv", "d.json", "d.tsv", "d.txt"])))
+
+
+def depth_args():
+    """The grid, --train and --phase, small; now and then an option of another mode (refused)."""
+    sizes = lambda lo, hi: often(st.integers(lo, hi))  # noqa: E731
+    grid = st.tuples(st.just([]), sizes(1, 4).map(lambda v: ["--depth", str(v)]),
+                     sizes(1, 8).map(lambda v: ["--width", str(v)]), sizes(2, 12).map(lambda v: ["--samples", str(v)]),
+                     opt("--input-dim", sizes(1, 6)), opt("--inputs", st.sampled_from(["normal", "uniform"])),
+                     opt("--input-var", FLOAT(0.01, 4)), opt("--bias-std", FLOAT(0, 1)), opt("--gain-var", FLOAT(0.1, 4)),
+                     opt("--seed", st.integers(0, 9)), st.sampled_from([[], [], ["--steps", "3"]]))
+    train = st.tuples(st.just(["--train"]), opt("--depth", sizes(1, 3)), opt("--width", sizes(1, 6)),
+                      opt("--seeds", sizes(1, 2)), opt("--dataset", often(st.sampled_from(["spiral", "circles", "xor"]))),
+                      opt("--optimizer", st.sampled_from(["sgd", "momentum", "adam"])), opt("--lr", FLOAT(1e-3, 3)),
+                      opt("--batch", sizes(0, 30)), opt("--ncols", sizes(1, 3)),
+                      st.sampled_from([[], [], ["--samples", "4"]]), st.just(["--count", "40", "--steps", "6"]))
+    pair = lambda lo, hi: st.tuples(st.floats(*lo), st.floats(*hi)).map(lambda t: (f"{t[0]:.3g}", f"{t[1]:.3g}"))  # noqa: E731
+    phase = st.tuples(st.just(["--phase"]), opt("--depth", sizes(2, 30)), opt("--sigma-w", often(pair((0.01, 1), (1.5, 5)))),
+                      opt("--sigma-b", often(pair((0, 0.5), (0.6, 2)))), opt("--bias-std", FLOAT(0, 1)),
+                      opt("--input-var", FLOAT(0.01, 4)), st.sampled_from([[], [], ["--seed", "1"]]))
+    mode = st.one_of(grid, train, phase).map(lambda t: [a for part in t for a in part])
+    return st.tuples(st.lists(SPECS_CLI, max_size=2), mode, opt("--init", INITS_CLI), *DEPTH_OUT) \
+        .map(lambda t: ["depth", *t[0], *t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
 
 
 def render_args():
@@ -388,8 +419,9 @@ def render_args():
 
 
 COMMAND_ARGS = {"list": list_args, "plot": plot_args, "data": data_args, "warp": warp_args, "train": train_args,
-                "boundary": boundary_args, "render": render_args, "layers": layers_args}
-EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10}
+                "boundary": boundary_args, "render": render_args, "layers": layers_args, "depth": depth_args}
+EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10,
+            "depth": 16}
 
 
 def _write_spec(folder, spec) -> str:
@@ -408,7 +440,8 @@ def _toml_string(text: str) -> str:
 
 def _outputs(args: list[str]) -> list[str]:
     """The files a command line asks for."""
-    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log", "--regions-log")]
+    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log", "--regions-log")
+            or (a == "--data" and args[0] == "depth")]  # train's --data names a data set, depth's a file
     return outs
 
 

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "train": "actviz.cli.train:train",
     "boundary": "actviz.cli.boundary:boundary",
     "layers": "actviz.cli.layers:layers",
+    "depth": "actviz.cli.depth:depth",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

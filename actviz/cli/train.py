@@ -12,7 +12,7 @@ from actviz.progress import step_bar, tracker
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
 OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
-INIT_NAMES = ("auto", "he", "xavier")
+INIT_NAMES = ("auto", "he", "xavier", "gain")
 SCHEDULE_NAMES = ("log", "linear")
 VIEW_NAMES = ("logit", "input", "both", "layers")
 LOG_EXTS = (".csv", ".tsv", ".json")
@@ -40,7 +40,9 @@ def training_options(fn: Callable) -> Callable:
         click.option("--weight-decay", type=float, default=1e-4, show_default=True,
                      help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none)."),
         click.option("--init", "init_name", type=click.Choice(INIT_NAMES), default="auto", show_default=True,
-                     help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise."),
+                     help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise, "
+                          "as the reference article advises; gain is normal with variance g^2/fan_in, g the "
+                          "activation's computed gain (actviz list --gain)."),
         click.option("--batch", type=int, default=0, show_default=True,
                      help="Mini-batch size (0: the full batch every step)."),
         click.option("--quiet", is_flag=True, help="No progress bar (same as actviz -q)."),

@@ -27,7 +27,8 @@ from actviz.core.activation import BoundActivation
 from actviz.core.datasets import Dataset
 from actviz.errors import RunFailure, UserError
 
-INITS = ("auto", "he", "xavier")
+INITS = ("auto", "he", "xavier", "gain")
+"""``train``'s choices; :func:`init` also takes every scheme of :mod:`actviz.core.inits` (``lecun``, ``gain:1.5``...)."""
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("log", "linear")
 DEFAULT_LR = {"sgd": 1.0, "momentum": 0.1, "adam": 0.01}
@@ -143,9 +144,14 @@ def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
 
 
 def init_scheme(act: BoundActivation, scheme: str = "auto") -> str:
-    """``he`` or ``xavier``: ``auto`` picks He for the ReLU family (except softplus), Xavier otherwise."""
+    """The scheme for the hidden layers: ``auto`` picks ``he`` for the ReLU family (except softplus) and
+    ``xavier`` otherwise, the reference article's advice; ``gain`` is normal with variance g^2/fan_in, g the
+    activation's computed gain (:func:`actviz.core.gain.gain`); any other scheme of
+    :mod:`actviz.core.inits` comes back in its canonical spelling."""
     if scheme not in INITS:
-        raise UserError(f"unknown initialisation {scheme!r}; choose from {', '.join(INITS)}")
+        from actviz.core.inits import parse_init
+
+        return parse_init(scheme).spec
     if scheme != "auto":
         return scheme
     if act.act.family in HE_FAMILIES and act.name not in XAVIER_EXCEPTIONS:
@@ -157,17 +163,22 @@ def init(arch: Architecture, rng: np.random.Generator, scheme: str = "auto") -> 
     """A fresh flat parameter vector; hidden weights by ``scheme``.
 
     He: normal with variance 2/fan_in. Xavier (Glorot): uniform with variance
-    2/(fan_in + fan_out). The output layer feeds a softmax, not the activation,
-    so it always gets Xavier. Hidden biases start at a small positive value
-    (:data:`HIDDEN_BIAS`), which keeps ReLU units from starting dead; output biases at 0.
+    2/(fan_in + fan_out). Gain: normal with variance g^2/fan_in, g the activation's
+    computed gain; other schemes as in :mod:`actviz.core.inits`. The output layer feeds
+    a softmax, not the activation, so it always gets Xavier. Hidden biases start at a
+    small positive value (:data:`HIDDEN_BIAS`), which keeps ReLU units from starting
+    dead; output biases at 0.
     """
-    chosen = init_scheme(arch.act, scheme)
+    from actviz.core.inits import draw, parse_init
+
+    hidden = parse_init(init_scheme(arch.act, scheme))
+    gain2 = hidden.gain2(arch.act)
     theta = np.zeros(arch.n_params)
     ws = arch.weights(theta)
     for i, w in enumerate(ws):
         fan_in, fan_out = w.shape
-        if chosen == "he" and i < len(ws) - 1:
-            w[...] = rng.normal(0.0, math.sqrt(2.0 / fan_in), size=w.shape)
+        if i < len(ws) - 1:
+            w[...] = draw(hidden, gain2, fan_in, fan_out, rng)
         else:
             limit = math.sqrt(6.0 / (fan_in + fan_out))
             w[...] = rng.uniform(-limit, limit, size=w.shape)
