@@ -92,7 +92,7 @@ def test_optim_gif(actviz, tmp_path):
                "-o", out)
     assert r.exit_code == 0, r.stderr
     fmt, size, durations, frames = frames_of(out)
-    assert fmt == "GIF" and size == (1000, 540) and durations == [60] * 4 + [700]
+    assert fmt == "GIF" and size == (1000, 560) and durations == [60] * 4 + [700]
     assert not np.array_equal(frames[0], frames[-1])
 
 
@@ -111,7 +111,10 @@ def test_the_frames_follow_the_paths():
                 assert len(line.get_xdata()) == k + 1
                 assert dot.get_data()[0][0] == k
         still = api.race_figure(result)
-    assert "best of 1e-5" in " ".join(t.get_text() for t in still.texts)
+    legend = still.legends[0]
+    assert "best of 1e-5" in legend.get_title().get_text()  # the rule, stated on the figure
+    assert [t.get_text() for t in legend.get_texts()] == [p.label for p in result.paths]
+    assert all(f"lr {p.opt.lr:g}" in p.label for p in result.paths)
 
 
 def test_the_colours_of_the_paths_survive_the_palette(actviz, tmp_path):
@@ -119,9 +122,9 @@ def test_the_colours_of_the_paths_survive_the_palette(actviz, tmp_path):
     assert actviz("optim", "sgd", "adam", "nesterov", "--steps", "30", "--frames", "3", "--dpi", "50",
                   "-o", out).exit_code == 0
     frame = frames_of(out)[3][-1].reshape(-1, 3)
-    colours = {tuple(int(round(255 * c)) for c in rgb) for rgb in
-               [(0, 0x72 / 255, 0xB2 / 255), (0xD5 / 255, 0x5E / 255, 0), (0, 0x9E / 255, 0x73 / 255)]}
-    present = {tuple(p) for p in np.unique(frame, axis=0)}
+    # each optimiser keeps its colour of the default style's cycle: sgd C0, nesterov C2, adam C5 (the heads)
+    colours = {(0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0x56, 0xB4, 0xE9)}
+    present = {tuple(int(v) for v in p) for p in np.unique(frame, axis=0)}
     assert colours <= present
 
 
@@ -131,7 +134,7 @@ def test_optim_still_and_table(actviz, tmp_path):
         r = actviz("optim", "adam:lr=0.05", "sgd", "--surface", "beale", "--steps", "25", "-o", out)
         assert r.exit_code == 0, r.stderr
     with Image.open(png) as im:
-        assert im.size == (1500, 810)
+        assert im.size == (1500, 840)
     rows = read_table(table)
     sgd = race.race(surfaces.get("beale"), ["sgd"], steps=25).paths[0].opt.spec  # with its tuned rate
     assert sgd.startswith("sgd:lr=")

@@ -53,7 +53,10 @@ class Path:
         """The optimiser's title, its changed hyper-parameters besides lr, and its rate."""
         changed = {k: v for k, v in self.opt.changed.items() if k != "lr"}
         extra = "".join(f", {k}={v:g}" for k, v in changed.items())
-        return f"{self.opt.act.title}{extra}  (lr {self.opt.lr:g}{', ' + self.how if self.how else ''})"
+        notes = [f"lr {self.opt.lr:g}", *([self.how] if self.how else [])]
+        if self.diverged is not None:
+            notes.append(f"diverged at step {self.diverged}")
+        return f"{self.opt.act.title}{extra}  ({', '.join(notes)})"
 
     @property
     def diverged(self) -> int | None:

@@ -164,7 +164,7 @@ def get(spec: str) -> Surface:
 
         compiled = compile_surface(rest)
         xlim, ylim, start = EXPR_VIEW
-        return Surface(f"expr:{compiled.text}", compiled.text, f"${compiled.latex}$", compiled.f, compiled.grad,
+        return Surface(f"expr:{compiled.text}", "$f(x,y)$", f"${compiled.latex}$", compiled.f, compiled.grad,
                        xlim, ylim, start, note="expression; gradient by SymPy")
     found = _LOOKUP.get(key(text))
     if found is None:

@@ -20,16 +20,12 @@ from matplotlib.figure import Figure
 from actviz.core.race import Race
 from actviz.render.figure import new_figure
 
-SIZE = (10.0, 5.4)
+SIZE = (10.0, 5.6)
 """Default figure size in inches: the map and the loss panel side by side, legend below."""
 
-MIN_SIZE = (6.0, 3.6)
+MIN_SIZE = (5.0, 3.6)
 GRID_POINTS = 301
 LEVELS = 18
-
-
-def _legend_rows(n: int, ncol: int) -> int:
-    return math.ceil(n / ncol)
 
 
 def path_colours(race: Race) -> list[str]:
@@ -77,8 +73,6 @@ def contour_levels(z: np.ndarray, log: bool, floor: float | None) -> tuple[np.nd
 class RaceDrawing:
     """The race figure with its moving artists; :meth:`show` puts them at a step."""
 
-    TOP, BOTTOM_PAD, LEFT, RIGHT, GAP = 0.85, 0.5, 0.62, 0.22, 0.85
-
     def __init__(self, race: Race, *, size: tuple[float, float] | None = None, dpi: float = 100,
                  title: str | None = None, animated: bool = False, legend: bool = True):
         self.race = race
@@ -87,22 +81,9 @@ class RaceDrawing:
         rc = matplotlib.rcParams
         fg, bg = np.array(to_rgb(rc["text.color"])), np.array(to_rgb(rc["axes.facecolor"]))
         self.fig = fig = new_figure(*size, dpi=dpi)
-        w, h = size
-        n = len(race.paths)
-        ncol = min(n, 4)
-        legend_h = (0.22 * _legend_rows(n, ncol) + 0.15) if legend else 0.0
-        bottom = self.BOTTOM_PAD + legend_h
-        ah = h - self.TOP - bottom
-        aw = w - self.LEFT - self.RIGHT - self.GAP
-        map_w = min(aw * 0.55, ah * 1.25)
-        loss_w = aw - map_w
-        self.map = fig.add_axes((self.LEFT / w, bottom / h, map_w / w, ah / h))
-        self.panel = fig.add_axes(((self.LEFT + map_w + self.GAP) / w, bottom / h, loss_w / w, ah / h))
+        self.map, self.panel = fig.subplots(1, 2, width_ratios=(1.0, 1.15))
         heading = title if title is not None else f"{surface.title}: {surface.latex}"
-        fig.text(0.5, 1 - 0.12 / h, heading, ha="center", va="top", fontsize=rc["axes.titlesize"] * 1.1,
-                 fontweight="bold")
-        fig.text(0.5, 1 - 0.47 / h, race.statement(), ha="center", va="top", fontsize=rc["legend.fontsize"],
-                 color=tuple(bg + 0.75 * (fg - bg)), wrap=True)
+        fig.suptitle(heading, fontweight="bold")
         self._map(fg, bg)
         self._loss_panel()
         kw = {"animated": animated}
@@ -123,12 +104,28 @@ class RaceDrawing:
                                    bbox=dict(boxstyle="round,pad=0.25", fc=tuple(bg), ec="none", alpha=0.85),
                                    zorder=6)
         if legend:
-            from actviz.render.curves import _row_major
-
-            order = _row_major(n, ncol)
-            fig.legend([self.lines[i] for i in order], [race.paths[i].label for i in order], loc="lower center",
-                       ncol=ncol, bbox_to_anchor=(0.5, 0.06 / h), handlelength=1.8, columnspacing=1.4)
+            self._legend(size[0])
+        fig.set_layout_engine("constrained")
         self.moving = [*self.lines, *self.heads, *self.curves, *self.dots]
+
+    def _legend(self, width: float) -> None:
+        """The paths' legend below the panels, titled with the learning-rate rule: as many columns
+        (up to 4) as fit the figure's width."""
+        from actviz.render.curves import _row_major
+        from actviz.render.warp import _wrap_text
+
+        fig, paths = self.fig, self.race.paths
+        points = matplotlib.rcParams["legend.fontsize"]
+        points = points if isinstance(points, (int, float)) else 9.0
+        statement = _wrap_text(self.race.statement(), width - 0.3, points)
+        for ncol in range(min(len(paths), 4), 0, -1):
+            order = _row_major(len(paths), ncol)
+            box = fig.legend([self.lines[i] for i in order], [paths[i].label for i in order],
+                             loc="outside lower center", ncol=ncol, title=statement, handlelength=1.8,
+                             columnspacing=1.4, title_fontsize=points)
+            if ncol == 1 or box.get_window_extent(fig.canvas.get_renderer()).width <= 0.98 * fig.bbox.width:
+                break
+            box.remove()
 
     def _map(self, fg: np.ndarray, bg: np.ndarray) -> None:
         race, ax = self.race, self.map
@@ -137,8 +134,9 @@ class RaceDrawing:
         xs, ys = np.linspace(x0, x1, GRID_POINTS), np.linspace(y0, y1, GRID_POINTS)
         X, Y = np.meshgrid(xs, ys)
         Z = surface.value(X, Y)
-        log = surface.fmin is not None or surface.name.startswith("expr:")
-        levels, _ = contour_levels(Z, log, surface.fmin)
+        levels, base = contour_levels(Z, self.log, surface.fmin)
+        # the loss panel measures from the same base: f* when known, else the least value over the view
+        self.base = base if self.log else None
         shades = LinearSegmentedColormap.from_list("race", [tuple(bg + 0.04 * (fg - bg)), tuple(bg + 0.3 * (fg - bg))])
         Zc = np.clip(np.where(np.isfinite(Z), Z, levels[-1]), levels[0], levels[-1])
         ax.contourf(X, Y, Zc, levels=levels, cmap=shades, zorder=0, extend="neither")
@@ -160,24 +158,25 @@ class RaceDrawing:
         ax.set_title("paths (\u25a1 start" + (", \u2605 minimum)" if surface.minima else ")"),
                      fontsize=matplotlib.rcParams["axes.labelsize"])
 
-    def _loss_values(self) -> list[np.ndarray]:
-        fmin = self.race.surface.fmin
-        if fmin is None:
-            return [p.loss for p in self.race.paths]
-        return [p.loss - fmin for p in self.race.paths]
+    @property
+    def log(self) -> bool:
+        """Log-scaled contours and loss: where a minimum is known, and for expressions (measured from
+        their least value over the view); the saddle, unbounded below, is linear."""
+        surface = self.race.surface
+        return surface.fmin is not None or surface.name.startswith("expr:")
 
     def _loss_panel(self) -> None:
         ax, race = self.panel, self.race
-        values = self._loss_values()
+        base = self.base
+        values = [p.loss if base is None else p.loss - base for p in race.paths]
         self.values = values
         ax.set_xlim(0, race.steps)
-        log = race.surface.fmin is not None
+        log = base is not None
         # the panel shows what the map can: values beyond those over the view (a run escaping down a saddle,
         # or blowing up) leave the panel as the path leaves the map
         vlo, vhi = self.view_range
-        fmin = race.surface.fmin
         if log:  # down to the minimum itself, which the view's grid may only approach
-            vlo, vhi = 0.0, vhi - fmin
+            vlo, vhi = 0.0, vhi - base
         finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.array([])
         finite = finite[(finite >= vlo) & (finite <= vhi)]
         if log:
@@ -188,7 +187,8 @@ class RaceDrawing:
             self.floor = lo
             ax.set_yscale("log")
             ax.set_ylim(lo / 3.0, hi * 3.0)
-            ax.set_ylabel(r"$f - f^{*}$ (log scale)")
+            known = race.surface.fmin is not None
+            ax.set_ylabel(r"$f - f^{*}$ (log scale)" if known else r"$f - \min_{\mathrm{view}} f$ (log scale)")
         else:
             self.floor = None
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
