@@ -176,3 +176,12 @@ def test_train_with_the_new_optimisers(actviz, tmp_path, spec):
     assert r.exit_code == 0, r.stderr
     losses_ = [float(row["loss"]) for row in read_table(log)]
     assert losses_[-1] < losses_[0]
+
+
+def test_every_formula_is_mathtext_matplotlib_draws():
+    from actviz.core import optim
+    from actviz.render.text import check_text
+
+    for text in ([l.latex for l in losses.LOSSES] + [o.rule for o in optim.OPTIMIZERS]
+                 + [f"{s.title}: {s.latex}" for s in surfaces.SURFACES]):
+        check_text(text, "formula")
