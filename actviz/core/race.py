@@ -136,6 +136,7 @@ def run(surface: Surface, opt: optim.BoundOptimizer, lrs: Sequence[float], steps
     # a run has diverged from the first step whose position or loss left the float range
     bad = np.logical_or.accumulate(~np.isfinite(loss) | ~np.isfinite(xy).all(axis=2), axis=1)
     loss[bad] = np.nan
+    bad[:, 0] = False  # the start stays where it was put, even where f overflows there
     xy[bad] = np.nan
     return xy, loss
 
@@ -148,8 +149,8 @@ def best_rate(surface: Surface, xy: np.ndarray, loss: np.ndarray) -> tuple[int, 
     (x0, x1), (y0, y1) = surface.xlim, surface.ylim
     finite = np.isfinite(final)
     inside = finite & (end[:, 0] >= x0) & (end[:, 0] <= x1) & (end[:, 1] >= y0) & (end[:, 1] <= y1)
-    with np.errstate(invalid="ignore"):
-        calm = inside & (np.nanmax(loss, axis=1) <= loss[:, :1].max(axis=1))
+    highest = np.where(np.isnan(loss), -np.inf, loss).max(axis=1)  # NaN after a divergence: not a height
+    calm = inside & (highest <= loss[:, 0])
     for ok, note in ((calm, ""), (inside, "rose above the start"), (finite, "none in view")):
         if ok.any():
             return int(np.flatnonzero(ok)[np.argmin(final[ok])]), note
