@@ -276,16 +276,15 @@ def _accuracy_columns(logits: np.ndarray, y: np.ndarray) -> float:
     return float(correct) / len(y)
 
 
-def optimizer(spec: str, lr: float | None = None, weight_decay: float = 0.0,
-              n_weights: int | None = None) -> optim.BoundOptimizer:
+def optimizer(spec: str, lr: float | None = None, weight_decay: float = 0.0) -> optim.BoundOptimizer:
     """The optimiser of a training run, from :mod:`actviz.core.optim` (the one implementation
     ``actviz optim`` races too): ``spec`` is a name with optional hyper-parameters
     (``adam``, ``momentum:momentum=0.95``), ``lr`` the learning rate (None: the spec's, else
     :data:`DEFAULT_LR`). sgd, momentum and adam give the numbers they always gave.
 
     Weight decay is the L2 term of the loss for every optimiser except AdamW, whose decay is
-    decoupled: ``weight_decay`` is then the optimiser's own, on the weights (the first
-    ``n_weights`` entries of theta) and not the biases, and the loss has no L2 term.
+    decoupled: ``weight_decay`` is then the optimiser's own (:func:`train` applies it to the
+    weights, not the biases) and the loss has no L2 term (:func:`loss_weight_decay`).
     """
     bound = optim.parse(spec)
     if optim.given(bound, spec, "weight_decay"):
