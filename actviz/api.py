@@ -1013,3 +1013,113 @@ def phase_figure(result: "PhaseResult", *, size: tuple[float, float] | None = No
     figure = _figure(size, dpi, styles, title)
     with rc_context(figure.styles):
         return render.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+
+
+# ---- losses and optimisers: actviz loss and actviz optim ------------------------------------
+
+__all__ += ["loss", "loss_curves", "loss_figure", "race", "race_figure", "save_race_animation"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.losses import BoundLoss
+    from actviz.core.race import Race
+
+
+def loss(spec: "str | BoundLoss") -> "BoundLoss":
+    """Parse one loss spec (``hinge``, ``huber:delta=0.5``, ``focal:gamma=5``) into a callable pair
+    ``f`` (the loss) and ``df`` (its exact derivative) of the margin, residual or probability."""
+    from actviz.core import losses
+
+    return spec if isinstance(spec, losses.BoundLoss) else losses.parse(spec)
+
+
+def loss_curves(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
+                xlim: tuple[float, float] | None = None, samples: int = 801,
+                x: np.ndarray | None = None) -> list[Curve]:
+    """The loss and its derivative for each loss (plus every loss of ``kind``, if given), on a grid
+    over ``xlim`` (by default the kind's usual range) or at the points ``x``.
+
+    All losses must be of one kind: margin m = y f(x), residual r = y - y_hat, or probability p.
+    """
+    from actviz.core import losses
+
+    bound = [loss(s) for s in specs]
+    if kind is not None:
+        bound += [losses.BoundLoss(entry, entry.defaults()) for entry in losses.of_kind(kind)]
+    if not bound:
+        raise UserError("no loss given; name at least one (e.g. hinge), or use --kind")
+    shared = losses.one_kind(bound)
+    points = sample_grid(xlim or losses.DEFAULT_XLIM[shared], samples) if x is None else np.asarray(x, dtype=float)
+    return evaluate(bound, points)
+
+
+def loss_figure(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
+                xlim: tuple[float, float] | None = None, samples: int = 801, layout: str = "overlay",
+                derivative: bool = True, ylim: tuple[float, float] | None = None,
+                dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
+                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
+                styles: Sequence[str] = ()) -> "Figure":
+    """A Figure of losses and their derivatives, drawn as :func:`plot_figure` draws activations,
+    against the margin, the residual or the probability (probability losses default to y ranges
+    0..5 and -10..10: they are infinite at the ends)."""
+    from actviz.core.losses import AXIS_LABELS, DEFAULT_YLIM, VARIABLES
+    from actviz.render import curves as render
+    from actviz.render.figure import rc_context
+
+    data = loss_curves(specs, kind=kind, xlim=xlim, samples=samples)
+    shared = data[0].act.kind
+    v = VARIABLES[shared]
+    default_ylim, default_dylim = DEFAULT_YLIM.get(shared, (None, None))
+    ylim, dylim = ylim or default_ylim, dylim or default_dylim
+    ylabels = (rf"$\ell({v})$", rf"$\ell'({v})$")
+    with rc_context(styles):
+        if layout == "overlay":
+            return render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
+                                         dylim=dylim, title=title, legend=legend, formula=formula or "none",
+                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels)
+        if layout == "grid":
+            return render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
+                                      legend=legend, formula=formula or "title", ylabels=ylabels)
+    raise UserError(f"unknown layout {layout!r}: use overlay or grid")
+
+
+def race(optimizers: Sequence[str] | None = None, *, surface: str = "rosenbrock",
+         start: tuple[float, float] | None = None, xlim: tuple[float, float] | None = None,
+         ylim: tuple[float, float] | None = None, steps: int = 300, lr: float | None = None, rule: str = "tuned",
+         grid: Sequence[float] | None = None, noise: float = 0.0, seed: int = 0) -> "Race":
+    """Race optimisers (specs such as ``adam:beta1=0.8``; default all seven) from one start point on a
+    2-D surface (``rosenbrock``, ``beale``, ``himmelblau``, ``saddle``, ``quadratic``, ``rastrigin``
+    or ``expr:EXPR`` in x and y) under one stated learning-rate rule: ``tuned`` (each one's best
+    of ``grid``), ``torch`` (torch.optim's defaults) or ``lr`` for all. ``noise`` adds Gaussian
+    noise of that standard deviation to every gradient, drawn from ``seed`` and shared by all."""
+    from actviz.core import optim, race as races, surfaces
+
+    s = surfaces.get(surface).with_view(xlim, ylim, start)
+    specs = list(optimizers) if optimizers else list(optim.NAMES)
+    return races.race(s, specs, steps=steps, lr=lr, rule=rule, grid=races.LR_GRID if grid is None else grid,
+                      noise=noise, seed=seed)
+
+
+def race_figure(result: "Race", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The race as a still: every path on the contour map, and the loss against step beside it."""
+    from actviz.render import optim as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.race_figure(result, size=size, dpi=dpi, title=title)
+
+
+def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int = 60, schedule: str = "linear",
+                        size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
+                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, styles: Sequence[str] = (),
+                        progress: Callable[[Sequence], Iterable] | None = None) -> None:
+    """Write a GIF/WebP of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
+    frame the paths so far with their heads and the loss panel in step; the last frame held."""
+    from actviz.core.net import frame_steps
+    from actviz.render import optim as render
+    from actviz.render.figure import rc_context
+
+    steps = frame_steps(result.steps, frames, schedule)
+    with rc_context(styles):
+        render.write_animation(result, path, steps=steps, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
+                               hold_ms=hold_ms, loop=loop, progress=progress)

@@ -248,6 +248,69 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
     ],
 }
 
+BAD_INPUTS["loss"] = [
+    ("loss -o x.png", 2, "no loss given"),
+    ("loss hinge", 2, "Missing option '-o'"),
+    ("loss nope -o keep.png", 2, "unknown loss 'nope'"),
+    ("loss hinj -o x.png", 2, "did you mean hinge"),
+    ("loss hinge mse -o keep.csv", 2, "cannot draw these losses on one axis: hinge is a margin loss"),
+    ("loss --kind margin mse -o x.png", 2, "mse is a residual loss"),
+    ("loss huber:delta=0 -o x.png", 2, "out of range"),
+    ("loss huber:delta=nan -o x.png", 2, "must be a number"),
+    ("loss huber:beta=1 -o x.png", 2, "no parameter 'beta'"),
+    ("loss huber: -o x.png", 2, "no parameters"),
+    ("loss bce:target=2 -o keep.csv", 2, "out of range"),
+    ("loss hinge -o x.bmp", 2, "unsupported extension .bmp"),
+    ("loss hinge --kind nope -o x.png", 2, "'nope' is not one of"),
+    ("loss hinge --xlim 3 1 -o x.png", 2, "bad x range"),
+    ("loss hinge --samples 1 -o x.csv", 2, "samples must be between"),
+    ("loss hinge --ylim 1 0 -o x.png", 2, "bad --ylim"),
+    ("loss hinge --x 1,zz -o x.csv", 2, "must be a number"),
+    ("loss hinge --x 1 -o x.png", 2, "--x gives the points of a table"),
+    ("loss hinge --layout nope -o x.png", 2, "'nope' is not one of"),
+    ("loss hinge --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("loss hinge --title $x^$ -o x.png", 2, "bad --title"),
+    ("loss hinge -o adir.png", 1, "is a directory"),
+]
+BAD_INPUTS["optim"] = [
+    ("optim", 2, "Missing option '-o'"),
+    ("optim nope -o x.png", 2, "unknown optimiser 'nope'"),
+    ("optim adam:beta1=1 -o keep.png", 2, "out of range"),
+    ("optim adam:nope=1 -o x.png", 2, "no parameter 'nope'"),
+    ("optim rmsprop:centered=0.5 -o x.png", 2, "a switch: 0 or 1"),
+    ("optim " + "sgd " * 13 + "-o x.png", 2, "at most 12 optimisers"),
+    ("optim --surface nope -o x.png", 2, "unknown surface 'nope'"),
+    ("optim --surface rosenbrok -o x.png", 2, "did you mean rosenbrock"),
+    ("optim --surface expr:x+z -o x.png", 2, "bad expression 'x+z': unknown name 'z'"),
+    ("optim --surface expr:__import__('os') -o keep.gif", 2, "bad expression"),
+    ("optim --steps 0 -o x.png", 2, "steps must be between"),
+    ("optim --lr 0 -o x.png", 2, "learning rate must be a positive"),
+    ("optim --lr nan -o x.png", 2, "learning rate must be a positive"),
+    ("optim --lr-grid 0.1,x -o x.png", 2, "must be a number"),
+    ("optim --lr-grid 0.1,-1 -o x.png", 2, "positive numbers"),
+    ("optim --lr-rule best -o x.png", 2, "'best' is not one of"),
+    ("optim --noise -1 -o x.png", 2, "--noise"),
+    ("optim --seed -1 -o x.png", 2, "--seed"),
+    ("optim --start nan 0 -o x.png", 2, "bad --start"),
+    ("optim --xlim 2 1 -o x.png", 2, "bad --xlim"),
+    ("optim --ylim 0 inf -o x.png", 2, "bad --ylim"),
+    ("optim --frames 1 -o x.gif", 2, "frames must be at least 2"),
+    ("optim --frames 500 --steps 20 -o x.gif", 2, "cannot take 500 frames"),
+    ("optim --frames 5 -o x.png", 2, "--frames is for animations"),
+    ("optim --transparent -o x.gif", 2, "--transparent"),
+    ("optim -o x.txt", 2, "unsupported extension .txt"),
+    ("optim --size 1x1 -o x.png", 2, "--size"),
+    ("optim --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("optim --frames 400 --steps 1000 --size 30x30 --dpi 200 -o x.gif", 2, "--max-animation-mb"),
+    ("optim --title $x_$ -o x.png", 2, "bad --title"),
+    ("optim -o adir.gif", 1, "is a directory"),
+]
+BAD_INPUTS["train"] += [
+    ("train relu --optimizer nope -o x.gif", 2, "unknown optimiser 'nope'"),
+    ("train relu --optimizer adam:weight_decay=1 -o x.gif", 2, "set weight decay with --weight-decay"),
+    ("train relu --optimizer adam:lr=0.1 --lr 0.2 -o x.gif", 2, "the learning rate is given twice"),
+]
+
 SPECS = {
     "notoml.toml": "[[figure\n",
     "nocommand.toml": '[[figure]]\ntitle = "t"\noutput = "x.png"\nargs = []\n',
@@ -358,7 +421,8 @@ def test_a_multi_line_internal_error_is_still_one_line(actviz, workdir, monkeypa
 
 
 @pytest.mark.parametrize("args", [("plot", "relu"), ("data", "relu"), ("warp", "relu", "--points", "20"),
-                                  ("train", "relu", "--steps", "2", "--frames", "2")])
+                                  ("train", "relu", "--steps", "2", "--frames", "2"), ("loss", "hinge"),
+                                  ("optim", "--steps", "5")])
 def test_an_unwritable_folder_is_a_run_time_failure(actviz, workdir, monkeypatch, args):
     """Refused before any work, in one line (root may write anywhere, so the check itself is faked)."""
     locked = workdir / "locked"

@@ -345,7 +345,8 @@ def warp_args():
 TRAINING = (opt("--hidden", often(st.lists(st.integers(1, 6), min_size=1, max_size=2).map(lambda v: ",".join(map(str, v))))),
             opt("--data", often(st.sampled_from(["spiral", "circles", "moons", "xor", "blobs"]))),
             opt("--noise", FLOAT(0, 0.3)), opt("--seed", st.integers(0, 9)),
-            opt("--optimizer", st.sampled_from(["sgd", "momentum", "adam"])), opt("--lr", FLOAT(1e-3, 3)),
+            opt("--optimizer", st.sampled_from(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
+                                                "adam:beta1=0.5", "adam:weight_decay=1"])), opt("--lr", FLOAT(1e-3, 3)),
             opt("--weight-decay", FLOAT(0, 1e-2)), opt("--init", st.sampled_from(["auto", "he", "xavier"])),
             opt("--batch", often(st.integers(0, 30))))
 TRAINING_SMALL = ["--count", "40", "--steps", "12"]
@@ -418,10 +419,51 @@ def render_args():
     return st.lists(entry, min_size=1, max_size=2).map(lambda es: ["render", "-j", "1", {"figures": es}])
 
 
+LOSS_CLI = often(st.one_of(st.sampled_from(["hinge", "log_loss", "zero_one", "exponential", "mse", "huber", "msle",
+                                             "quantile", "log_cosh", "bce", "focal", "kl"]),
+                            st.tuples(st.sampled_from(["huber:delta", "quantile:tau", "focal:gamma", "bce:target",
+                                                       "msle:target", "smooth_l1:beta", "mape:target"]),
+                                      st.floats(-1, 3, allow_nan=False).map(lambda v: f"{v:.3g}")).map("=".join)),
+                 st.sampled_from(["hinj", "huber:", "huber:delta=", ":", "expr:x"]))
+
+
+def loss_args():
+    points = often(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=4).map(lambda v: ",".join(repr(a) for a in v)))
+    return st.tuples(st.lists(LOSS_CLI, max_size=3), out_name("x.png", "x.svg", "x.csv", "x.json"),
+                     opt("--kind", often(st.sampled_from(["margin", "residual", "probability"]))),
+                     opt("--xlim", XLIM), opt("--samples", often(st.integers(2, 300))), opt("--x", points),
+                     opt("--layout", often(st.sampled_from(["overlay", "grid"]))), flag("--no-derivative"),
+                     opt("--ylim", XLIM), opt("--formula", st.sampled_from(["none", "legend", "title"])),
+                     flag("--no-legend", "--transparent"), opt("--style", STYLE), opt("--title", TITLE)) \
+        .map(lambda t: ["loss", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
+
+
+OPT_CLI = often(st.one_of(st.sampled_from(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]),
+                          st.tuples(st.sampled_from(["adam:beta1", "momentum:momentum", "rmsprop:alpha", "sgd:lr",
+                                                     "adagrad:lr_decay", "adamw:weight_decay", "rmsprop:centered"]),
+                                    st.floats(-0.5, 1.5, allow_nan=False).map(lambda v: f"{v:.3g}")).map("=".join)),
+                st.sampled_from(["adamx", "adam:", "sgd:lr=", "momentum:dampening=2"]))
+
+
+def optim_args():
+    surface = often(st.sampled_from(["rosenbrock", "beale", "himmelblau", "saddle", "quadratic", "rastrigin",
+                                     "expr:x**2+3*y**2", "expr:sin(x)*cos(y)"]), st.sampled_from(["nope", "expr:x+z"]))
+    grid = often(st.lists(st.floats(1e-5, 2), min_size=1, max_size=4).map(lambda v: ",".join(f"{a:.3g}" for a in v)))
+    return st.tuples(st.lists(OPT_CLI, max_size=3), out_name("x.png", "x.gif", "x.csv"), opt("--surface", surface),
+                     opt("--start", XLIM), opt("--xlim", XLIM), opt("--ylim", XLIM),
+                     often(st.integers(1, 40).map(lambda n: ["--steps", str(n)]), st.just(["--steps", "0"])),
+                     opt("--lr", FLOAT(1e-4, 1)), opt("--lr-rule", st.sampled_from(["tuned", "torch"])),
+                     opt("--lr-grid", grid), opt("--noise", FLOAT(0, 2)), opt("--seed", often(st.integers(0, 9))),
+                     opt("--frames", often(st.integers(2, 4))), opt("--schedule", st.sampled_from(["linear", "log"])),
+                     opt("--style", STYLE), opt("--title", TITLE)) \
+        .map(lambda t: ["optim", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
+
+
 COMMAND_ARGS = {"list": list_args, "plot": plot_args, "data": data_args, "warp": warp_args, "train": train_args,
-                "boundary": boundary_args, "render": render_args, "layers": layers_args, "depth": depth_args}
+                "boundary": boundary_args, "render": render_args, "layers": layers_args, "depth": depth_args,
+                "loss": loss_args, "optim": optim_args}
 EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10,
-            "depth": 16}
+            "depth": 16, "loss": 25, "optim": 16}
 
 
 def _write_spec(folder, spec) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import click
 
 from actviz.cli.options import check_output, define_option, figure_options
+from actviz.cli.train import OPTIMIZER_NAMES
 from actviz.errors import UserError
 from actviz.tables import FORMATS as TABLE_FORMATS
 
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 INPUT_NAMES = ("normal", "uniform")
-OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
 GRID_DEFAULTS = {"depth": 20, "width": 256, "acts": ("sigmoid", "tanh", "relu"),
                  "inits": "xavier-uniform,he-fan-in,orthogonal,gain"}
 TRAIN_DEFAULTS = {"depth": 6, "width": 32, "acts": ("relu", "sigmoid"), "inits": "he,xavier"}

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "boundary": "actviz.cli.boundary:boundary",
     "layers": "actviz.cli.layers:layers",
     "depth": "actviz.cli.depth:depth",
+    "loss": "actviz.cli.loss:loss",
+    "optim": "actviz.cli.optim:optim",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

@@ -11,7 +11,7 @@ from actviz.progress import step_bar, tracker
 
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
-OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 INIT_NAMES = ("auto", "he", "xavier", "gain")
 SCHEDULE_NAMES = ("log", "linear")
 VIEW_NAMES = ("logit", "input", "both", "layers")
@@ -33,12 +33,15 @@ def training_options(fn: Callable) -> Callable:
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Random seed for the data, the initial weights and the mini-batches."),
         click.option("--steps", type=int, default=1000, show_default=True, help="Training steps."),
-        click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), default="adam", show_default=True,
-                     help="sgd, momentum (0.9) or adam."),
+        click.option("--optimizer", default="adam", show_default=True, metavar="NAME[:K=V,...]",
+                     help=f"{', '.join(OPTIMIZER_NAMES)}, as torch.optim has them, with optional "
+                          "hyper-parameters, e.g. momentum:momentum=0.95 (see docs/losses-and-optimisers.md)."),
         click.option("--lr", type=float, default=None,
-                     help="Learning rate (default: 0.01 for adam, 0.1 for momentum, 1 for sgd)."),
+                     help="Learning rate (default: 0.01 for adam, adamw and rmsprop, 0.1 for momentum, nesterov "
+                          "and adagrad, 1 for sgd)."),
         click.option("--weight-decay", type=float, default=1e-4, show_default=True,
-                     help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none)."),
+                     help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none); with adamw, its "
+                          "decoupled decay of the weights instead."),
         click.option("--init", "init_name", type=click.Choice(INIT_NAMES), default="auto", show_default=True,
                      help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise, "
                           "as the reference article advises; gain is normal with variance g^2/fan_in, g the "

@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from actviz.core.activation import BoundActivation
+from actviz.core.activation import Bound, BoundActivation
 from actviz.errors import UserError
 
 MAX_SAMPLES = 10_000_000
@@ -14,9 +14,9 @@ MAX_SAMPLES = 10_000_000
 
 @dataclass(frozen=True)
 class Curve:
-    """One activation evaluated on a grid."""
+    """One activation (or loss: anything bound with f and df) evaluated on a grid."""
 
-    act: BoundActivation
+    act: BoundActivation | Bound
     x: np.ndarray
     y: np.ndarray
     dy: np.ndarray
@@ -38,6 +38,20 @@ def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
 
 
 def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation at the points ``x``."""
+    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``."""
     x = np.asarray(x, dtype=float)
     return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+
+
+def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:
+    """Columns ``x``, then ``f[spec]`` and ``df[spec]`` per curve, and one row per point (curves share x)."""
+    columns = ["x"]
+    for c in curves:
+        columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
+    rows = []
+    for i, xv in enumerate(curves[0].x):
+        row = [float(xv)]
+        for c in curves:
+            row += [float(c.y[i]), float(c.dy[i])]
+        rows.append(row)
+    return columns, rows

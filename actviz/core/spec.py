@@ -25,18 +25,28 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
 
         return parse_expression_spec(rest)
     act = (registry or current()).get(head)
-    values = act.defaults()
+    return BoundActivation(act, parse_values(act, text, "activation"))
+
+
+def parse_values(entry, text: str, what: str) -> dict[str, float]:
+    """The parameters of ``text`` (``name:key=value,...``) for a catalogue ``entry`` (an activation,
+    loss or optimiser: anything with ``name``, ``param()`` and ``defaults()``), checked against their
+    ranges, over the entry's defaults. ``what`` names the kind of spec in messages."""
+    _, sep, rest = text.strip().partition(":")
+    values = entry.defaults()
     if sep and not rest.strip():
-        raise UserError(f"activation spec {text!r} has ':' but no parameters; write e.g. {act.name}:{_example(act)}")
+        raise UserError(f"{what} spec {text.strip()!r} has ':' but no parameters; write e.g. "
+                        f"{entry.name}:{_example(entry)}")
     if rest.strip():
         for item in rest.split(","):
             name, eq, value = item.partition("=")
             name = name.strip()
             if not eq or not name:
-                raise UserError(f"bad parameter {item.strip()!r} in {text!r}; write key=value, e.g. {act.name}:{_example(act)}")
-            p = act.param(name)
-            values[p.name] = p.check(parse_number(value, f"parameter {name} of {act.name}"), act.name)
-    return BoundActivation(act, values)
+                raise UserError(f"bad parameter {item.strip()!r} in {text.strip()!r}; write key=value, "
+                                f"e.g. {entry.name}:{_example(entry)}")
+            p = entry.param(name)
+            values[p.name] = p.check(parse_number(value, f"parameter {name} of {entry.name}"), entry.name)
+    return values
 
 
 def _example(act: Activation) -> str:
