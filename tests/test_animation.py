@@ -178,6 +178,13 @@ def test_each_format_gives_the_same_bytes_twice(tmp_path, ext):
     assert not re.search(rb"Lav[fc]\d", a.read_bytes())  # no library versions in the container
 
 
+def test_the_apng_is_an_animated_palette_png(tmp_path):
+    write(tmp_path / "a.apng", moving_frames(), DURATIONS)
+    data = (tmp_path / "a.apng").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and data[25] == 3  # colour type 3: palette
+    assert b"acTL" in data and b"PLTE" in data
+
+
 def test_videos_are_420_bt709_and_carry_the_frame_table(tmp_path):
     import av
 
@@ -301,7 +308,7 @@ def test_the_cli_spells_the_formats_like_the_layout():
 
 def test_memory_held_per_pixel_by_format():
     held = {name: Encoding(name).held_bytes_per_pixel for name in ANIMATION_NAMES}
-    assert held == {"gif": 1, "webp": 5, "apng": 5, "mp4": 0, "webm": 0, "animate": 0}
+    assert held == {"gif": 1, "webp": 5, "apng": 1, "mp4": 0, "webm": 0, "animate": 0}
 
 
 # --------------------------------------------------------------------------- LaTeX frames

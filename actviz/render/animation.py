@@ -18,6 +18,7 @@ The format follows the extension (:class:`~actviz.render.layout.Encoding`):
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -29,7 +30,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 import numpy as np
 from PIL import Image
 
-from actviz.atomic import atomic_path, interrupted
+from actviz.atomic import atomic_path, interrupted, write_bytes
 from actviz.errors import RunFailure, UserError
 from actviz.render.layout import FRAME_FOLDER, Encoding
 
@@ -144,8 +145,8 @@ class AnimationWriter:
     hold, typically the first and last frame; without them the first frame is used.
     The writer keeps each frame as H x W palette indices (one byte per pixel). In a GIF,
     pixels that did not change since the previous frame are written with a reserved
-    transparent index (nothing to redraw), which compresses far better. WebP (lossless)
-    and APNG get the same quantised colours as RGB, so all three show the same pixels.
+    transparent index (nothing to redraw), which compresses far better. An APNG keeps the
+    palette; a WebP (lossless) gets the same colours as RGB: all three show the same pixels.
     """
 
     def __init__(self, path: str | os.PathLike, *, duration_ms: int | Sequence[int] = 80, loop: int = 0,
@@ -211,14 +212,33 @@ class AnimationWriter:
         elif self.format == "webp":
             options = dict(lossless=True, method=4)
         else:  # APNG: Pillow crops each frame to what changed since the previous one
-            options = dict(default_image=False, disposal=0, blend=0, compress_level=9)
+            options = dict(default_image=False, disposal=0, blend=0)
         lookup = np.array(self.palette_entries, dtype=np.uint8).reshape(-1, 3)
-        with iio.imopen(tmp, "w", plugin="pillow", extension=f".{self.format}") as out:
+        out = iio.imopen(tmp, "w", plugin="pillow", extension=f".{self.format}")
+        pending = getattr(out, "images_to_write", None)  # the frames imageio holds until it writes
+        try:
+            # An APNG stays a palette image (half the size of RGB, and 10x faster to write): imageio
+            # has no argument for a PNG's palette, so it is put on the frame imageio has just made.
+            palette_png = self.format == "apng" and isinstance(pending, list)
             # handed over one frame at a time (Pillow keeps its own copy), ours dropped as we go
             while self.frames:
                 indices = self.frames.pop(0)
-                frame, mode = (indices, "P") if self.format == "gif" else (lookup[indices], "RGB")
-                out.write(frame, mode=mode, is_batch=False, duration=durations, loop=self.loop, **options)
+                if self.format == "gif" or palette_png:
+                    out.write(indices, mode="P", is_batch=False, duration=durations, loop=self.loop, **options)
+                    if palette_png:
+                        pending[-1].putpalette(self.palette_entries)
+                else:
+                    out.write(lookup[indices], mode="RGB", is_batch=False, duration=durations, loop=self.loop,
+                              **options)
+            out.close()  # writes the file
+        except BaseException:
+            # imageio writes what it holds when it is closed, even when collected later: after a
+            # failure or an interrupt, drop it first, so that nothing is written afterwards
+            if isinstance(pending, list):
+                pending.clear()
+            with contextlib.suppress(Exception):
+                out.close()
+            raise
 
 
 # ---- videos ---------------------------------------------------------------------------------
@@ -232,14 +252,65 @@ X264_PARAMS = "chroma-qp-offset=-4:colorprim=bt709:transfer=bt709:colormatrix=bt
 
 _CODECS = {
     # tune=animation: x264's settings for flat colours and sharp edges (more reference frames, less blur)
-    "mp4": ("libx264", lambda crf: {"crf": str(crf), "preset": "slow", "tune": "animation", "profile": "high",
+    "mp4": ("libx264", lambda crf: {"crf": str(crf), "preset": "medium", "tune": "animation", "profile": "high",
                                     "x264-params": X264_PARAMS}),
     "webm": ("libvpx-vp9", lambda crf: {"crf": str(crf), "b": "0", "deadline": "good", "cpu-used": "4",
                                         "row-mt": "1"}),
 }
-_CONTAINER_OPTIONS = {"mp4": {"fflags": "+bitexact", "movflags": "+faststart"}, "webm": {"fflags": "+bitexact"}}
-"""``bitexact``: no library version strings and no random ids (Matroska) in the file; ``faststart``:
-the index first, so that a browser can play an MP4 before it has all of it."""
+_CONTAINER_OPTIONS = {"mp4": {"fflags": "+bitexact"}, "webm": {"fflags": "+bitexact"}}
+"""``bitexact``: no library version strings and no random ids (Matroska) in the file."""
+
+_MP4_PATH = (b"moov", b"trak", b"mdia", b"minf", b"stbl")
+"""The boxes that lead from an MP4's index to its chunk offset tables."""
+
+
+def _mp4_boxes(data: bytes | bytearray, start: int, end: int):
+    """(type, start, header size, end) of the ISO base media boxes between ``start`` and ``end``."""
+    i = start
+    while i + 8 <= end:
+        size, kind = int.from_bytes(data[i:i + 4], "big"), bytes(data[i + 4:i + 8])
+        header = 8
+        if size == 1:
+            size, header = int.from_bytes(data[i + 8:i + 16], "big"), 16
+        elif size == 0:
+            size = end - i
+        if size < header or i + size > end:
+            raise ValueError("not an MP4 box structure")
+        yield kind, i, header, i + size
+        i += size
+
+
+def _shift_chunks(moov: bytearray, start: int, end: int, shift: int) -> None:
+    """Add ``shift`` to every chunk offset (stco, co64) in the boxes of ``moov`` between start and end."""
+    for kind, at, header, stop in _mp4_boxes(moov, start, end):
+        if kind in _MP4_PATH:
+            _shift_chunks(moov, at + header, stop, shift)
+        elif kind in (b"stco", b"co64"):
+            width = 4 if kind == b"stco" else 8
+            count = int.from_bytes(moov[at + header + 4:at + header + 8], "big")
+            for k in range(count):
+                j = at + header + 8 + width * k
+                value = int.from_bytes(moov[j:j + width], "big") + shift
+                if value >= 1 << (8 * width):
+                    raise ValueError("chunk offset overflow")
+                moov[j:j + width] = value.to_bytes(width, "big")
+
+
+def moov_first(data: bytes) -> bytes:
+    """An MP4 with its index (moov) before the media (mdat), as FFmpeg's ``faststart`` writes it: a
+    browser can then start playing before it has the whole file. Done here because FFmpeg can only
+    do it by reopening the file by name, and the video is encoded in memory. Unchanged when the
+    index is already first (or the file is not as expected)."""
+    try:
+        boxes = {kind: (at, stop) for kind, at, _, stop in _mp4_boxes(data, 0, len(data))}
+        (mdat, _), (moov, moov_end) = boxes[b"mdat"], boxes[b"moov"]
+        if moov < mdat:
+            return data
+        index = bytearray(data[moov:moov_end])
+        _shift_chunks(index, 0, len(index), len(index))
+    except (KeyError, ValueError):
+        return data
+    return data[:mdat] + bytes(index) + data[mdat:moov] + data[moov_end:]
 
 
 BT709 = (0.2126, 0.0722)
@@ -306,10 +377,11 @@ class VideoWriter:
             raise UserError(f"at {self.fps:g} frames per second the animation has no frame; raise --fps")
         self.metadata = metadata
         self.count = 0
-        self._stack = contextlib.ExitStack()
-        tmp = self._stack.enter_context(atomic_path(self.path))
-        self._out = self._stack.enter_context(iio.imopen(tmp, "w", plugin="pyav", extension=tmp.suffix,
-                                                         container_options=_CONTAINER_OPTIONS[encoding.format]))
+        # Encoded in memory (a few MB at most) and written at the end: FFmpeg then never calls back
+        # into Python file code, where an interrupt would be lost, and nothing is on disk until close.
+        self._buffer = io.BytesIO()
+        self._out = iio.imopen(self._buffer, "w", plugin="pyav", extension=f".{encoding.format}",
+                               container_options=_CONTAINER_OPTIONS[encoding.format])
         self._size: tuple[int, int] | None = None
 
     def _open_stream(self, height: int, width: int) -> None:
@@ -347,21 +419,27 @@ class VideoWriter:
         self.count += 1
 
     def close(self) -> None:
-        """Finish the video and rename it into place."""
+        """Finish the video and write it (atomically)."""
         if self._size is None:
             self.abort()
             raise UserError("an animation needs at least one frame")
         try:
-            self._stack.close()
-        except Exception as exc:
-            if isinstance(exc, (UserError, RunFailure)):
-                raise
-            raise RunFailure(f"cannot write {self.path}: {exc}") from None
+            self._out.close()
+        except BaseException:
+            self.abort()
+            raise
+        data = self._buffer.getvalue()
+        self._buffer = io.BytesIO()
+        write_bytes(self.path, moov_first(data) if self.encoding.format == "mp4" else data)
 
     def abort(self) -> None:
-        """Stop without a file: the temporary one is removed."""
+        """Stop without a file."""
         with contextlib.suppress(Exception):
-            self._stack.__exit__(RuntimeError, RuntimeError("aborted"), None)
+            # imageio would first encode what the encoder still holds: not wanted now
+            self._out._video_stream = None
+        with contextlib.suppress(Exception):
+            self._out.close()
+        self._buffer = io.BytesIO()
 
 
 # ---- a folder of PNG frames for LaTeX ---------------------------------------------------------

@@ -208,10 +208,10 @@ class Encoding:
 
     @property
     def held_bytes_per_pixel(self) -> float:
-        """Memory the writer holds per pixel of every frame until it writes the file: GIF palette
-        indices (1 byte); WebP and APNG also hand Pillow RGB copies of them (4 more); a video or a
+        """Memory the writer holds per pixel of every frame until it writes the file: GIF and APNG
+        palette indices (1 byte); a WebP also hands Pillow RGB copies of them (4 more); a video or a
         folder of frames writes each frame as it comes (none)."""
-        return {"gif": 1.0, "webp": 5.0, "apng": 5.0}.get(self.format, 0.0)
+        return {"gif": 1.0, "webp": 5.0, "apng": 1.0}.get(self.format, 0.0)
 
     @property
     def quality(self) -> int:
