@@ -51,6 +51,33 @@ def test_webp_both_views_and_repeatable_bytes(actviz, tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.parametrize("ext", [".apng", ".mp4", ".webm"])
+def test_every_format_from_the_command_line(actviz, tmp_path, ext):
+    """The other formats end to end: quiet, decodable, one frame per snapshot (a video repeats the hold)."""
+    import imageio.v3 as iio
+
+    out = tmp_path / f"relu{ext}"
+    r = actviz("train", "relu", *QUICK, "--hold", "500", "-o", out)
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    if ext == ".apng":
+        frames = list(iio.imiter(out, extension=".png"))
+        assert len(frames) == 6 and frames[0].shape[:2] == (510, 480)
+    else:
+        frames = list(iio.imiter(out, plugin="pyav"))
+        assert len(frames) == 5 + 5 and frames[0].shape == (510, 480, 3)  # 10 fps: the 500 ms hold is 5 frames
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_latex_frames_from_the_command_line(actviz, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = actviz("train", "relu", *QUICK, "--loop", "1", "--format", "animate", "-o", "figs/relu")
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    names = sorted(p.name for p in (tmp_path / "figs" / "relu").iterdir())
+    assert names == ["animation.tex", *(f"frame-{i:03d}.png" for i in range(6))]
+    tex = (tmp_path / "figs" / "relu" / "animation.tex").read_text()
+    assert "[controls,poster=5," in tex and "% step 60" in tex  # played once; poster: the trained network
+
+
 @pytest.mark.parametrize("ext", ["csv", "json"])
 def test_log_is_the_training_curve(actviz, tmp_path, ext):
     log = tmp_path / f"curve.{ext}"

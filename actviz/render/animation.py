@@ -359,7 +359,7 @@ def default_fps(durations_ms: Sequence[int]) -> float:
 
 class VideoWriter:
     """An MP4 (H.264) or WebM (VP9) video, streamed to the encoder through imageio's PyAV plugin and
-    renamed into place on :meth:`close`.
+    written (atomically) on :meth:`close`.
 
     ``metadata`` (a JSON-able dict, e.g. the times and labels of the frames) is stored in
     the container's ``comment`` tag, where the gallery's player finds the training steps.
@@ -425,6 +425,9 @@ class VideoWriter:
             raise UserError("an animation needs at least one frame")
         try:
             self._out.close()
+        except Exception as exc:
+            self.abort()
+            raise RunFailure(f"cannot encode {self.path}: {exc}") from None
         except BaseException:
             self.abort()
             raise
@@ -495,9 +498,10 @@ def animate_snippet(folder: str, names: Sequence[str], durations_ms: Sequence[in
     """The LaTeX (``animate`` package) that plays ``names`` in ``folder`` for ``durations_ms`` each."""
     n = len(names)
     options = ["controls", *(["loop"] if loop == 0 else []), f"poster={poster}", r"width=\linewidth"]
-    held = [f"frame {i} for {d / 1000:g} s" for i, d in enumerate(durations_ms) if d != durations_ms[0]]
-    lines = [f"{SNIPPET_MARK}: {n} frames of {size[1]} x {size[0]} px, {_rate(durations_ms[0])} per second"
-             + (f" ({', '.join(held[:3])}{', ...' if len(held) > 3 else ''})" if held else "") + ".",
+    common = max(sorted(set(durations_ms)), key=list(durations_ms).count)
+    other = [f"frame {i}: {d:g} ms" for i, d in enumerate(durations_ms) if d != common]
+    lines = [f"{SNIPPET_MARK}: {n} frames of {size[1]} x {size[0]} px, {common:g} ms each"
+             + (f" ({', '.join(other[:4])}{', ...' if len(other) > 4 else ''})" if other else "") + ".",
              r"% In the preamble: \usepackage{animate} (it loads graphicx). Then: \input{" + f"{folder}/{SNIPPET}" + "}",
              r"% (compiled from the folder actviz ran in; else change the paths below).",
              "% PDF viewers that run JavaScript (Acrobat, Okular, PDF-XChange) play it with its controls;",
