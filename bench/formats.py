@@ -70,7 +70,7 @@ def ceiling_420(frames: list[np.ndarray]) -> float:
     """RGB PSNR of the frames after the writer's 4:2:0 conversion and back, without any codec."""
     import av
 
-    from actviz.render.animation import rgb_to_yuv709
+    from actviz.render.video import rgb_to_yuv709
 
     out = []
     for f in frames:

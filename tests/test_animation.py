@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from actviz.errors import RunFailure, UserError
-from actviz.render import animation
+from actviz.render import frame_folder, video
 from actviz.render.animation import AnimationWriter, PaletteMapper, build_palette, write_frames
 from actviz.render.layout import ANIMATION_FORMATS, ANIMATION_NAMES, Encoding
 
@@ -219,13 +219,13 @@ def test_fps_repeats_frames_without_drift():
     """Each frame gets round(end * fps) - round(start * fps) video frames: the total never drifts."""
     durations = [70] * 38 + [700, 700]
     for fps in (100 / 7, 10, 24, 30, 60):
-        repeats = animation.video_repeats(durations, fps)
+        repeats = video.video_repeats(durations, fps)
         assert sum(repeats) == round(sum(durations) * fps / 1000)
         starts = np.cumsum([0, *repeats[:-1]]) / fps
         ideal = np.cumsum([0, *durations[:-1]]) / 1000
         assert np.abs(starts - ideal).max() <= 0.5 / fps + 1e-9
-    assert animation.video_repeats([100, 100, 1500], 10) == [1, 1, 15]
-    assert animation.default_fps([70, 700]) == pytest.approx(1000 / 70)
+    assert video.video_repeats([100, 100, 1500], 10) == [1, 1, 15]
+    assert video.default_fps([70, 700]) == pytest.approx(1000 / 70)
 
 
 def test_an_explicit_fps_and_crf_reach_the_video(tmp_path):
@@ -250,9 +250,9 @@ def test_bt709_conversion_matches_the_formula():
     y = 0.2126 * x[..., 0] + 0.7152 * x[..., 1] + 0.0722 * x[..., 2]
     want = np.stack([16 + 219 * y / 255, 128 + 224 * (x[..., 2] - y) / 255 / 1.8556,
                      128 + 224 * (x[..., 0] - y) / 255 / 1.5748])
-    got = animation.rgb_to_yuv709(rgb)
+    got = video.rgb_to_yuv709(rgb)
     assert got.shape == (3, 7, 9) and np.abs(got - want).max() <= 0.5 + 1e-6
-    assert animation.rgb_to_yuv709(np.array([[[255, 255, 255], [0, 0, 0]]], np.uint8))[:, 0].tolist() == [
+    assert video.rgb_to_yuv709(np.array([[[255, 255, 255], [0, 0, 0]]], np.uint8))[:, 0].tolist() == [
         [235, 16], [128, 128], [128, 128]]
 
 
@@ -345,7 +345,7 @@ def test_latex_frames_replace_an_earlier_folder_whole_and_never_a_foreign_one(tm
     with pytest.raises(RunFailure, match="is a file"):
         write(Path("afile"), frames, DURATIONS, encoding=Encoding("animate"))
     with pytest.raises(UserError, match="special characters"):
-        animation.check_frame_folder("my frames")
+        frame_folder.check_frame_folder("my frames")
 
 
 def test_latex_frames_interrupted_leave_the_earlier_folder(tmp_path, monkeypatch):

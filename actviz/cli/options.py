@@ -135,7 +135,7 @@ def animation_encoding(output: str, fmt: str | None, fps: float | None, crf: int
 
     encoding = Encoding.for_output(output, fmt, fps=fps, crf=crf, loop=loop)
     if encoding.format == FRAME_FOLDER:
-        from actviz.render.animation import check_frame_folder
+        from actviz.render.frame_folder import check_frame_folder
 
         check_frame_folder(output)
     else:

@@ -3,35 +3,26 @@ written through imageio's v3 API.
 
 The format follows the extension (:class:`~actviz.render.layout.Encoding`):
 
-- GIF, animated WebP and APNG (imageio's Pillow plugin): frames are quantised as they
-  arrive against one palette built up front (no dithering), so the writer holds one
+- GIF, animated WebP and APNG (imageio's Pillow plugin), here: frames are quantised as
+  they arrive against one palette built up front (no dithering), so the writer holds one
   byte per pixel per frame and the same frames always give the same bytes. In a GIF,
   pixels that did not change since the previous frame are a reserved transparent index.
 - MP4 (H.264) and WebM (VP9) (imageio's PyAV plugin; the PyAV wheel bundles FFmpeg):
-  frames go to the encoder as they come, converted to BT.709 yuv420p (what browsers,
-  slide software and video editors play) and tagged so. A video has one frame rate, so
-  a frame shown longer (the held last frame) is repeated. Nothing that changes between
-  runs (dates, random ids, library versions in the container) is written.
-- ``animate``: a folder of PNG frames and a ready ``animation.tex`` for the LaTeX
-  ``animate`` package, built in a temporary folder and renamed into place whole.
+  :mod:`actviz.render.video`.
+- ``animate``, PNG frames and a LaTeX snippet: :mod:`actviz.render.frame_folder`.
 """
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import os
-import re
-import shutil
-from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image
 
-from actviz.atomic import atomic_path, interrupted, write_bytes
-from actviz.errors import RunFailure, UserError
+from actviz.atomic import atomic_path
+from actviz.errors import UserError
 from actviz.render.layout import FRAME_FOLDER, Encoding
 
 T = TypeVar("T")
@@ -241,346 +232,6 @@ class AnimationWriter:
             raise
 
 
-# ---- videos ---------------------------------------------------------------------------------
-
-VIDEO_THREADS = 2
-"""Encoder threads, fixed so that the bytes do not depend on the machine's number of cores."""
-
-X264_PARAMS = "chroma-qp-offset=-4:colorprim=bt709:transfer=bt709:colormatrix=bt709"
-"""Thin coloured lines and dots lose colour first in 4:2:0 video, so chroma gets a finer quantiser
-(measured on the training animation: +0.3 dB against the raw frames for +4% size)."""
-
-_CODECS = {
-    # tune=animation: x264's settings for flat colours and sharp edges (more reference frames, less blur)
-    "mp4": ("libx264", lambda crf: {"crf": str(crf), "preset": "medium", "tune": "animation", "profile": "high",
-                                    "x264-params": X264_PARAMS}),
-    "webm": ("libvpx-vp9", lambda crf: {"crf": str(crf), "b": "0", "deadline": "good", "cpu-used": "4",
-                                        "row-mt": "1"}),
-}
-_CONTAINER_OPTIONS = {"mp4": {"fflags": "+bitexact"}, "webm": {"fflags": "+bitexact"}}
-"""``bitexact``: no library version strings and no random ids (Matroska) in the file."""
-
-_MP4_PATH = (b"moov", b"trak", b"mdia", b"minf", b"stbl")
-"""The boxes that lead from an MP4's index to its chunk offset tables."""
-
-
-def _mp4_boxes(data: bytes | bytearray, start: int, end: int):
-    """(type, start, header size, end) of the ISO base media boxes between ``start`` and ``end``."""
-    i = start
-    while i + 8 <= end:
-        size, kind = int.from_bytes(data[i:i + 4], "big"), bytes(data[i + 4:i + 8])
-        header = 8
-        if size == 1:
-            size, header = int.from_bytes(data[i + 8:i + 16], "big"), 16
-        elif size == 0:
-            size = end - i
-        if size < header or i + size > end:
-            raise ValueError("not an MP4 box structure")
-        yield kind, i, header, i + size
-        i += size
-
-
-def _shift_chunks(moov: bytearray, start: int, end: int, shift: int) -> None:
-    """Add ``shift`` to every chunk offset (stco, co64) in the boxes of ``moov`` between start and end."""
-    for kind, at, header, stop in _mp4_boxes(moov, start, end):
-        if kind in _MP4_PATH:
-            _shift_chunks(moov, at + header, stop, shift)
-        elif kind in (b"stco", b"co64"):
-            width = 4 if kind == b"stco" else 8
-            count = int.from_bytes(moov[at + header + 4:at + header + 8], "big")
-            for k in range(count):
-                j = at + header + 8 + width * k
-                value = int.from_bytes(moov[j:j + width], "big") + shift
-                if value >= 1 << (8 * width):
-                    raise ValueError("chunk offset overflow")
-                moov[j:j + width] = value.to_bytes(width, "big")
-
-
-def moov_first(data: bytes) -> bytes:
-    """An MP4 with its index (moov) before the media (mdat), as FFmpeg's ``faststart`` writes it: a
-    browser can then start playing before it has the whole file. Done here because FFmpeg can only
-    do it by reopening the file by name, and the video is encoded in memory. Unchanged when the
-    index is already first (or the file is not as expected)."""
-    try:
-        boxes = {kind: (at, stop) for kind, at, _, stop in _mp4_boxes(data, 0, len(data))}
-        (mdat, _), (moov, moov_end) = boxes[b"mdat"], boxes[b"moov"]
-        if moov < mdat:
-            return data
-        index = bytearray(data[moov:moov_end])
-        _shift_chunks(index, 0, len(index), len(index))
-    except (KeyError, ValueError):
-        return data
-    return data[:mdat] + bytes(index) + data[mdat:moov] + data[moov_end:]
-
-
-BT709 = (0.2126, 0.0722)
-"""Kr and Kb of ITU-R BT.709, the matrix HD video (and every browser) assumes for these tags."""
-
-
-def _yuv_matrix() -> np.ndarray:
-    """RGB -> limited-range BT.709 Y'CbCr as a 3 x 3 integer matrix scaled by 2^16 (rows Y, Cb, Cr)."""
-    kr, kb = BT709
-    kg = 1 - kr - kb
-    y = np.array([kr, kg, kb]) * 219 / 255
-    cb = np.array([-kr, -kg, 1 - kb]) * 224 / 255 / (2 * (1 - kb))
-    cr = np.array([1 - kr, -kg, -kb]) * 224 / 255 / (2 * (1 - kr))
-    return np.rint(np.stack([y, cb, cr]) * 65536).astype(np.int32)
-
-
-_YUV = _yuv_matrix()
-_YUV_OFFSET = (np.array([16, 128, 128], np.int32) << 16) + (1 << 15)  # plus one half: rounds to nearest
-
-
-def rgb_to_yuv709(rgb: np.ndarray) -> np.ndarray:
-    """H x W x 3 RGB (uint8) -> 3 x H x W limited-range BT.709 Y'CbCr (uint8, planar 4:4:4).
-
-    Converted here, in integers (the same bytes everywhere), because FFmpeg's own conversion
-    uses the BT.601 matrix whatever the tags say; the encoder then only halves the chroma (4:2:0).
-    """
-    h, w = rgb.shape[:2]
-    x = rgb.reshape(-1, 3).astype(np.int32)
-    out = (_YUV @ x.T + _YUV_OFFSET[:, None]) >> 16
-    return np.clip(out, 0, 255).astype(np.uint8).reshape(3, h, w)
-
-
-def video_repeats(durations_ms: Sequence[int], fps: float) -> list[int]:
-    """How many video frames show each animation frame at ``fps``: frame i spans the video frames
-    between round(start_i * fps) and round(end_i * fps), so timing never drifts (a frame shorter
-    than a video frame may get none)."""
-    ends = np.cumsum([0, *durations_ms], dtype=np.int64)
-    marks = [int(Fraction(int(t)) * Fraction(fps).limit_denominator(10_000) / 1000 + Fraction(1, 2)) for t in ends]
-    return [b - a for a, b in zip(marks[:-1], marks[1:])]
-
-
-def default_fps(durations_ms: Sequence[int]) -> float:
-    """One video frame per animation frame: 1000 / the shortest duration (e.g. 10 for 100 ms)."""
-    return min(1000.0 / min(durations_ms), 120.0)
-
-
-class VideoWriter:
-    """An MP4 (H.264) or WebM (VP9) video, streamed to the encoder through imageio's PyAV plugin and
-    written (atomically) on :meth:`close`.
-
-    ``metadata`` (a JSON-able dict, e.g. the times and labels of the frames) is stored in
-    the container's ``comment`` tag, where the gallery's player finds the training steps.
-    """
-
-    def __init__(self, path: str | os.PathLike, encoding: Encoding, durations_ms: Sequence[int],
-                 metadata: dict | None = None):
-        import imageio.v3 as iio
-
-        self.path = Path(path)
-        self.encoding = encoding
-        self.fps = encoding.fps or default_fps(durations_ms)
-        self.repeats = video_repeats(durations_ms, self.fps)
-        if sum(self.repeats) < 1:
-            raise UserError(f"at {self.fps:g} frames per second the animation has no frame; raise --fps")
-        self.metadata = metadata
-        self.count = 0
-        # Encoded in memory (a few MB at most) and written at the end: FFmpeg then never calls back
-        # into Python file code, where an interrupt would be lost, and nothing is on disk until close.
-        self._buffer = io.BytesIO()
-        self._out = iio.imopen(self._buffer, "w", plugin="pyav", extension=f".{encoding.format}",
-                               container_options=_CONTAINER_OPTIONS[encoding.format])
-        self._size: tuple[int, int] | None = None
-
-    def _open_stream(self, height: int, width: int) -> None:
-        import av
-
-        codec, options = _CODECS[self.encoding.format]
-        out = self._out
-        out.init_video_stream(codec, fps=self.fps, pixel_format="yuv420p")
-        # imageio has no argument for encoder options or colour tags: they are set on its stream
-        # before the first frame opens the encoder
-        ctx = out._video_stream.codec_context
-        ctx.options = options(self.encoding.quality)
-        ctx.thread_count = VIDEO_THREADS
-        ctx.colorspace = av.video.reformatter.Colorspace.ITU709
-        ctx.color_primaries = av.video.reformatter.ColorPrimaries.BT709
-        ctx.color_trc = av.video.reformatter.ColorTrc.BT709
-        ctx.color_range = av.video.reformatter.ColorRange.MPEG
-        if self.metadata is not None:
-            out.container_metadata["comment"] = json.dumps(self.metadata, separators=(",", ":"))
-        self._size = (height, width)
-
-    def add(self, frame) -> None:
-        """Encode one RGBA/RGB frame, repeated for as long as it is shown."""
-        if self.count >= len(self.repeats):
-            raise ValueError("more frames than durations")
-        rgb = np.asarray(frame)[..., :3]
-        h, w = rgb.shape[:2]
-        if h % 2 or w % 2:  # 4:2:0 needs even sides: repeat the last row or column
-            rgb = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
-        if self._size is None:
-            self._open_stream(*rgb.shape[:2])
-        yuv = rgb_to_yuv709(rgb)
-        for _ in range(self.repeats[self.count]):
-            self._out.write_frame(yuv, pixel_format="yuv444p")
-        self.count += 1
-
-    def close(self) -> None:
-        """Finish the video and write it (atomically)."""
-        if self._size is None:
-            self.abort()
-            raise UserError("an animation needs at least one frame")
-        try:
-            self._out.close()
-        except Exception as exc:
-            self.abort()
-            raise RunFailure(f"cannot encode {self.path}: {exc}") from None
-        except BaseException:
-            self.abort()
-            raise
-        data = self._buffer.getvalue()
-        self._buffer = io.BytesIO()
-        write_bytes(self.path, moov_first(data) if self.encoding.format == "mp4" else data)
-
-    def abort(self) -> None:
-        """Stop without a file."""
-        with contextlib.suppress(Exception):
-            # imageio would first encode what the encoder still holds: not wanted now
-            self._out._video_stream = None
-        with contextlib.suppress(Exception):
-            self._out.close()
-        self._buffer = io.BytesIO()
-
-
-# ---- a folder of PNG frames for LaTeX ---------------------------------------------------------
-
-SNIPPET = "animation.tex"
-SNIPPET_MARK = "% actviz animation"
-FRAME_NAME = re.compile(r"frame-\d+\.png")
-TEX_UNSAFE = re.compile(r"[\s%#{}\\~^$&]")
-
-
-def check_frame_folder(path: str | os.PathLike) -> Path:
-    """Check a folder for LaTeX frames before any work, changing nothing on disk: a new or empty folder,
-    or one that actviz wrote before (replaced whole); a name LaTeX can read; a writable place."""
-    p = Path(path)
-    if TEX_UNSAFE.search(p.as_posix()):
-        raise UserError(f"cannot write LaTeX frames to {str(p)!r}: the snippet names the folder, so it may not "
-                        f"hold spaces or TeX's special characters (% # {{ }} \\ ~ ^ $ &)")
-    if p.exists() and not p.is_dir():
-        raise RunFailure(f"cannot write frames to {p}: it is a file, not a folder")
-    if p.is_dir():
-        names = sorted(q.name for q in p.iterdir())
-        if names and not _ours(p, names):
-            raise UserError(f"folder {p} holds other files; give a new or empty folder "
-                            f"(a folder of frames actviz wrote before is replaced)")
-    parent = p.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise RunFailure(f"cannot write {p}: {parent} is a file, not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise RunFailure(f"cannot write {p}: directory {parent} is not writable")
-    return p
-
-
-def _ours(folder: Path, names: list[str]) -> bool:
-    """Whether a folder holds only what :class:`FrameFolder` writes."""
-    if SNIPPET not in names or not all(n == SNIPPET or FRAME_NAME.fullmatch(n) for n in names):
-        return False
-    try:
-        with open(folder / SNIPPET, encoding="utf-8") as f:
-            return f.readline().startswith(SNIPPET_MARK)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def _rate(ms: int) -> str:
-    """Frames per second of a frame shown ``ms`` milliseconds, as the animate package reads it."""
-    return f"{1000 / ms:.6g}"
-
-
-def animate_snippet(folder: str, names: Sequence[str], durations_ms: Sequence[int], size: tuple[int, int], *,
-                    loop: int = 0, poster: int = 0, labels: Sequence[str] | None = None) -> str:
-    """The LaTeX (``animate`` package) that plays ``names`` in ``folder`` for ``durations_ms`` each."""
-    n = len(names)
-    options = ["controls", *(["loop"] if loop == 0 else []), f"poster={poster}", r"width=\linewidth"]
-    common = max(sorted(set(durations_ms)), key=list(durations_ms).count)
-    other = [f"frame {i}: {d:g} ms" for i, d in enumerate(durations_ms) if d != common]
-    lines = [f"{SNIPPET_MARK}: {n} frames of {size[1]} x {size[0]} px, {common:g} ms each"
-             + (f" ({', '.join(other[:4])}{', ...' if len(other) > 4 else ''})" if other else "") + ".",
-             r"% In the preamble: \usepackage{animate} (it loads graphicx). Then: \input{" + f"{folder}/{SNIPPET}" + "}",
-             r"% (compiled from the folder actviz ran in; else change the paths below).",
-             "% PDF viewers that run JavaScript (Acrobat, Okular, PDF-XChange) play it with its controls;",
-             f"% others, and print, show frame {poster}.",
-             r"\begin{animateinline}[" + ",".join(options) + "]{" + _rate(durations_ms[0]) + "}"]
-    rate = durations_ms[0]
-    for i, (name, ms) in enumerate(zip(names, durations_ms)):
-        if i:
-            lines.append(r"\newframe" + (f"[{_rate(ms)}]" if ms != rate else ""))
-            rate = ms
-        note = f"% {labels[i]}" if labels and labels[i] else ""
-        lines.append(r"\includegraphics{" + f"{folder}/{name}" + "}" + note)
-    lines.append(r"\end{animateinline}")
-    return "\n".join(lines) + "\n"
-
-
-class FrameFolder:
-    """PNG frames and an ``animation.tex`` for the LaTeX ``animate`` package, in a folder that appears
-    whole on :meth:`close` (a previous folder of frames is replaced) or not at all."""
-
-    def __init__(self, path: str | os.PathLike, durations_ms: Sequence[int], *, loop: int = 0, poster: int = 0,
-                 labels: Sequence[str] | None = None):
-        self.path = check_frame_folder(path)
-        self.durations = [int(d) for d in durations_ms]
-        self.loop, self.poster, self.labels = loop, poster, labels
-        digits = max(3, len(str(len(self.durations) - 1)))
-        self.names = [f"frame-{i:0{digits}d}.png" for i in range(len(self.durations))]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp.mkdir()
-        except OSError as exc:
-            raise RunFailure(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self.count = 0
-        self.size: tuple[int, int] | None = None
-
-    def add(self, frame) -> None:
-        """Write one frame as an RGB PNG (the frames as drawn, not quantised)."""
-        import imageio.v3 as iio
-
-        if self.count >= len(self.names):
-            raise ValueError("more frames than durations")
-        rgb = np.ascontiguousarray(np.asarray(frame)[..., :3])
-        self.size = self.size or rgb.shape[:2]
-        try:
-            iio.imwrite(self.tmp / self.names[self.count], rgb, plugin="pillow", extension=".png")
-        except OSError as exc:
-            raise RunFailure(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self.count += 1
-
-    def close(self) -> None:
-        """Write the snippet and put the folder in place."""
-        if self.count != len(self.names):
-            self.abort()
-            raise UserError(f"an animation of {len(self.names)} frames got {self.count}")
-        folder = self.path.as_posix()
-        text = animate_snippet(folder, self.names, self.durations, self.size, loop=self.loop, poster=self.poster,
-                               labels=self.labels)
-        old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
-        try:
-            (self.tmp / SNIPPET).write_text(text, encoding="utf-8")
-            if interrupted():
-                raise KeyboardInterrupt
-            if self.path.exists():
-                check_frame_folder(self.path)  # still ours (or empty) at the moment it is replaced
-                os.replace(self.path, old)
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            raise RunFailure(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        finally:
-            shutil.rmtree(old, ignore_errors=True)
-            self.abort()
-
-    def abort(self) -> None:
-        """Remove the temporary folder; the target is left as it was."""
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
 # ---- the one frame loop -----------------------------------------------------------------------
 
 def open_writer(path: str | os.PathLike, encoding: Encoding, durations_ms: Sequence[int], *,
@@ -590,7 +241,11 @@ def open_writer(path: str | os.PathLike, encoding: Encoding, durations_ms: Seque
         return AnimationWriter(path, duration_ms=list(durations_ms), loop=encoding.loop,
                                palette_samples=palette_samples, format=encoding.format)
     if encoding.format == FRAME_FOLDER:
+        from actviz.render.frame_folder import FrameFolder
+
         return FrameFolder(path, durations_ms, loop=encoding.loop, poster=poster, labels=labels)
+    from actviz.render.video import VideoWriter
+
     starts = np.cumsum([0, *durations_ms[:-1]]).tolist()
     metadata = {"actviz": 1, "frame_ms": starts, "duration_ms": sum(int(d) for d in durations_ms),
                 "labels": list(labels) if labels else None, "poster": poster}
