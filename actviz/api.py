@@ -340,6 +340,7 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
 
 def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
                         size: tuple[float, float] | None = None, dpi: float = 80, title: str | None = None,
+                        format: str | None = None, fps: float | None = None, crf: int | None = None,
                         styles: Sequence[str] = (), progress: Progress | None = None) -> None:
     """Write a looping animation of each panel moving from identity (t = 0) to the activation (t = 1) and back.
 
@@ -347,24 +348,28 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
     ----------
     result : WarpResult
     path : str or os.PathLike
-        ``.gif`` or ``.webp``.
+        ``.gif``, ``.webp``, ``.apng``, ``.mp4``, ``.webm``, or a folder with ``format="animate"``.
     frames : int
         Frames of the loop, 2 to 400.
     limits, size, dpi, title, styles
         As for :func:`warp_figure`.
+    format, fps, crf
+        As for :func:`train_animation`.
     progress : callable, optional
         Wraps the sequence of frames (e.g. :func:`actviz.progress.tracker`).
     """
     from actviz.core.warp import check_frames
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import Encoding
 
     figure = _figure(size, dpi, styles, title)
     _choice(limits, WARP_LIMITS, "limits")
     check_frames(frames)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf)
     with rc_context(figure.styles):
         render.write_animation(result, path, frames=frames, size=figure.size, dpi=figure.dpi, limits=limits,
-                               title=figure.title, progress=progress)
+                               title=figure.title, encoding=encoding, progress=progress)
 
 
 # ---- a tiny network learning: actviz train and actviz boundary ------------------------------
@@ -473,7 +478,8 @@ def check_view(view: str, classes: int) -> str:
 def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = "logit",
                     size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
                     frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0, points: bool = True,
-                    curves: bool = True, grid: bool = True, styles: Sequence[str] = (),
+                    curves: bool = True, grid: bool = True, limits: str = "follow", format: str | None = None,
+                    fps: float | None = None, crf: int | None = None, styles: Sequence[str] = (),
                     progress: Progress | None = None) -> None:
     """Write an animation of a training run, one frame per snapshot, the last one held.
 
@@ -481,7 +487,7 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     ----------
     run : TrainingRun
     path : str or os.PathLike
-        ``.gif`` or ``.webp``.
+        ``.gif``, ``.webp``, ``.apng``, ``.mp4``, ``.webm``, or a folder with ``format="animate"``.
     view : {"logit", "input", "both", "layers"}
         ``logit``: the article's plane of the two output scores (x', y') with the boundary y' = x';
         ``input``: decision regions in the input plane; ``both``: side by side; ``layers``: every
@@ -492,23 +498,34 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
         Milliseconds per frame, for the last frame, and times to play (0: forever).
     points, curves, grid : bool
         Draw the data points, the class curves, the image of a regular grid.
+    limits : {"follow", "final"}
+        The logit plane's axis limits: following the data, eased from frame to frame, or fixed
+        to hold every frame.
+    format : {"gif", "webp", "apng", "mp4", "webm", "animate"}, optional
+        Default: the one the extension names; ``animate`` writes PNG frames and ``animation.tex``
+        (for LaTeX's animate package) into the folder ``path``.
+    fps, crf : float, int, optional
+        Frame rate and quality of a video (``.mp4``, ``.webm``); see ``docs/animations.md``.
     progress : callable, optional
         Wraps the sequence of snapshots.
     """
     from actviz.render import training as render
     from actviz.render.figure import rc_context
-    from actviz.render.layout import AnimationSettings
+    from actviz.render.layout import AnimationSettings, Encoding
 
     check_view(view, run.arch.classes)
+    _choice(limits, render.LIMITS, "limits")
     if view == "layers":
         return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
-                                loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
+                                loop=loop, points=points, curves=curves, grid=grid, format=format, fps=fps, crf=crf,
+                                styles=styles, progress=progress)
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
     with rc_context(figure.styles):
         render.write_animation(run, path, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, progress=progress)
+                               curves=curves, grid=grid, limits=limits, encoding=encoding, progress=progress)
 
 
 def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
@@ -714,22 +731,24 @@ def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None
 def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
                      dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
                      loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                     format: str | None = None, fps: float | None = None, crf: int | None = None,
                      styles: Sequence[str] = (), progress: Progress | None = None) -> None:
-    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes).
+    """Write the run layer by layer as an animation (what ``actviz train --view layers`` makes).
 
     The projections of wide layers are fitted once over all snapshots and kept, and the panel
     limits hold every frame. Arguments as for :func:`train_animation`.
     """
     from actviz.render import layers as render
     from actviz.render.figure import rc_context
-    from actviz.render.layout import AnimationSettings
+    from actviz.render.layout import AnimationSettings, Encoding
 
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
     with rc_context(figure.styles):
         render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, progress=progress)
+                               curves=curves, grid=grid, encoding=encoding, progress=progress)
 
 
 # ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
@@ -1111,15 +1130,22 @@ def race_figure(result: "Race", *, size: tuple[float, float] | None = None, dpi:
 
 def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int = 60, schedule: str = "linear",
                         size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
-                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, styles: Sequence[str] = (),
+                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, format: str | None = None,
+                        fps: float | None = None, crf: int | None = None, styles: Sequence[str] = (),
                         progress: Callable[[Sequence], Iterable] | None = None) -> None:
-    """Write a GIF/WebP of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
-    frame the paths so far with their heads and the loss panel in step; the last frame held."""
+    """Write an animation of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
+    frame the paths so far with their heads and the loss panel in step; the last frame held.
+    ``format``, ``fps`` and ``crf`` as for :func:`train_animation` (GIF, WebP, APNG, MP4, WebM, LaTeX frames)."""
     from actviz.core.net import frame_steps
     from actviz.render import optim as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings, Encoding
 
     steps = frame_steps(result.steps, frames, schedule)
-    with rc_context(styles):
-        render.write_animation(result, path, steps=steps, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
-                               hold_ms=hold_ms, loop=loop, progress=progress)
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
+    with rc_context(figure.styles):
+        render.write_animation(result, path, steps=steps, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, encoding=encoding,
+                               progress=progress)

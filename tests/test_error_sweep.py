@@ -107,7 +107,11 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("warp relu --seed -1 -o x.png", 2, "--seed"),
         ("warp relu --frames 1 -o keep.gif", 2, "frames must be between"),
         ("warp relu --frames 100000 -o x.gif", 2, "frames must be between"),
-        ("warp relu --animate -o x.png", 2, "--animate writes a .gif or .webp"),
+        ("warp relu --animate -o x.png", 2, "--animate writes a .gif, .webp"),
+        ("warp relu --format mp4 -o x.gif", 2, "--format mp4 does not match"),
+        ("warp relu --fps 10 -o x.gif", 2, "--fps applies to .mp4 and .webm"),
+        ("warp relu --fps 10 -o x.png", 2, "--fps and --crf apply to an animation"),
+        ("warp relu --crf 99 -o x.mp4", 2, "--crf for H.264 must be"),
         ("warp relu -o x.txt", 2, "unsupported extension .txt"),
         ("warp relu --metrics-format xml", 2, "'xml' is not one of"),
         ("warp relu --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
@@ -147,6 +151,23 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("train relu --regions-log adir -o x.gif", 2, "unsupported extension (none)"),
         ("train relu --view layers --data spiral --classes 3 -o x.gif", 2, "needs 2 classes"),
         ("train relu --view layers --hidden 4,4,4 --size 5x3 -o x.gif", 2, "too small"),
+        ("train relu -o x.mov", 2, "use one of .gif, .webp, .apng, .mp4, .webm"),
+        ("train relu --format mov -o x.gif", 2, "'mov' is not one of"),
+        ("train relu --format gif -o x.mp4", 2, "--format gif does not match 'x.mp4'"),
+        ("train relu --fps 10 -o x.gif", 2, "--fps applies to .mp4 and .webm"),
+        ("train relu --fps 0 -o x.mp4", 2, "--fps must be between"),
+        ("train relu --fps nan -o x.webm", 2, "--fps must be between"),
+        ("train relu --crf 0 -o x.mp4", 2, "--crf for H.264 must be a whole number from 1 to 51"),
+        ("train relu --crf 64 -o x.webm", 2, "--crf for VP9"),
+        ("train relu --crf 20 -o x.apng", 2, "--crf applies to .mp4 and .webm"),
+        ("train relu --loop 2 -o x.mp4", 2, "--loop applies to GIF, WebP and APNG"),
+        ("train relu --loop 2 --format animate -o frames", 2, "0 (loop) or 1"),
+        ("train relu --limits nope -o x.gif", 2, "'nope' is not one of"),
+        ("train relu --format animate -o x.gif", 2, "writes a folder of frames"),
+        ("train relu --format animate -o full", 2, "holds other files"),
+        ("train relu --format animate -o bad%name", 2, "TeX's special characters"),
+        ("train relu --format animate -o keep.csv", 1, "is a file, not a folder"),
+        ("--max-animation-mb 100 train relu --steps 10 --frames 10 --size 15x15 -o x.webp", 2, "--max-animation-mb"),
     ],
     "boundary": [
         ("boundary", 2, "Missing option '-o'"),
@@ -338,8 +359,9 @@ def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in KEPT:
         (tmp_path / name).write_bytes(OLD)
-    for name in ("adir", "adir.png", "adir.gif"):
+    for name in ("adir", "adir.png", "adir.gif", "full"):
         (tmp_path / name).mkdir()
+    (tmp_path / "full" / "notes.txt").write_bytes(OLD)
     for name, text in SPECS.items():
         (tmp_path / name).write_text(text)
     return tmp_path

@@ -238,12 +238,15 @@ def layers_figure(run: net.TrainingRun, *, size: tuple[float, float] | None = No
 
 def write_animation(run: net.TrainingRun, path, *, size: tuple[float, float] | None = None, dpi: float = 100,
                     title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0,
-                    points: bool = True, curves: bool = True, grid: bool = True, progress=None) -> None:
-    """Write the run layer by layer as a GIF/WebP, one frame per snapshot, the last held for ``hold_ms``;
-    the palette comes from the first, middle and last frames."""
+                    points: bool = True, curves: bool = True, grid: bool = True, encoding=None,
+                    progress=None) -> None:
+    """Write the run layer by layer as an animation, one frame per snapshot, the last held for ``hold_ms``
+    (and shown when it does not play); a palette comes from the first, middle and last frames."""
     from actviz.render.animation import write_frames
+    from actviz.render.training import frame_label
 
     source = LayerFrames(run, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
     snaps: Sequence[net.Snapshot] = run.snapshots
     write_frames(path, source.render, snaps, [frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
-                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress)
+                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress, encoding=encoding,
+                 labels=[frame_label(s) for s in snaps], poster=len(snaps) - 1)
