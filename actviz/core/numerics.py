@@ -454,12 +454,14 @@ def guarded(fn, ends):
 def squareplus(x, b):
     """(x + sqrt(x^2 + b))/2 (Barron): for x < 0 as b/(2(sqrt(x^2+b) - x)), no cancellation, no overflow."""
     h = np.hypot(x, math.sqrt(b))
-    return np.where(x >= 0, 0.5 * (x + h), (0.5 * b) / (h - x))
+    gap = np.where(x < 0, h - x, 1.0)  # h - x >= h > 0 where used
+    return np.where(x >= 0, 0.5 * (x + h), (0.5 * b) / gap)
 
 
 def squareplus_d(x, b):
     h = np.hypot(x, math.sqrt(b))
-    return np.where(x >= 0, 0.5 * (1.0 + x / h), ((0.5 * b) / h) / (h - x))
+    gap = np.where(x < 0, h - x, 1.0)
+    return np.where(x >= 0, 0.5 * (1.0 + x / h), ((0.5 * b) / h) / gap)
 
 
 def smelu(x, beta):
@@ -523,7 +525,7 @@ def serf(x):
 
 def serf_d(x):
     sp = softplus(x)
-    return erf(sp) + x * erf_d(sp) * sigmoid(x)
+    return erf(sp) + (x * sigmoid(x)) * erf_d(sp)  # x sigma(x) first: -0, not -inf * 0, far left
 
 
 def smish(x):

@@ -24,8 +24,7 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
         from actviz.core.expr.compile import parse_expression_spec
 
         return parse_expression_spec(rest)
-    act = (registry or current()).get(head)
-    values = act.defaults()
+    act, values = (registry or current()).resolve(head)
     if sep and not rest.strip():
         raise UserError(f"activation spec {text!r} has ':' but no parameters; write e.g. {act.name}:{_example(act)}")
     if rest.strip():
