@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "warp": "actviz.cli.warp:warp",
     "train": "actviz.cli.train:train",
     "boundary": "actviz.cli.boundary:boundary",
+    "surface": "actviz.cli.surface:surface",
+    "cite": "actviz.cli.cite:cite",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 
