@@ -343,7 +343,8 @@ _add("relu2", "Squared ReLU", "relu", lambda x: np.square(np.maximum(x, 0.0)), l
      note="Primer's squared ReLU (So et al. 2021); f' = 2 max(0, x) is continuous, f'' jumps at 0.")
 
 _add("star_relu", "StarReLU", "relu",
-     lambda x, s, b: s * np.square(np.maximum(x, 0.0)) + b, lambda x, s, b: 2.0 * s * np.maximum(x, 0.0),
+     lambda x, s, b: (s * np.square(np.maximum(x, 0.0)) if s else np.zeros_like(x)) + b,
+     lambda x, s, b: 2.0 * s * np.maximum(x, 0.0),
      r"$f(x)=s\,\max(0,x)^2+b$", _props((STAR_B, INF), INF, "monotonic dmono", c=1),
      ends=lambda s, b: (b, INF if s else b), dends=lambda s, b: (0.0, INF if s else 0.0), kinks=(0.0,),
      params=(Param("s", STAR_S, low=0.0, doc="scale (0.8944 in the paper)"),

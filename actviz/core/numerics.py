@@ -484,7 +484,13 @@ def xielu(x, alpha_p, alpha_n, beta):
     """alpha_p x^2 + beta x for x > 0, alpha_n (e^x - 1 - x) + beta x otherwise (Huang and Schlag)."""
     pos = np.maximum(x, 0.0)
     neg = np.minimum(x, 0.0)
-    return np.where(x > 0, alpha_p * pos * pos + beta * pos, alpha_n * expm1_minus_x(neg) + beta * neg)
+    near = np.maximum(neg, -0.5)
+    far = np.minimum(neg, -0.5)
+    # near 0 the series form of e^x - 1 - x; further left alpha_n expm1(x) + (beta - alpha_n) x, whose
+    # terms do not grow together (alpha_n (e^x - 1 - x) + beta x would lose the -alpha_n limit to rounding)
+    left = np.where(x > -0.5, alpha_n * expm1_minus_x(near) + beta * near,
+                    alpha_n * np.expm1(far) + (beta - alpha_n) * far)
+    return np.where(x > 0, alpha_p * pos * pos + beta * pos, left)
 
 
 def xielu_d(x, alpha_p, alpha_n, beta):
