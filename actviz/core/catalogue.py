@@ -317,7 +317,7 @@ _add("penalized_tanh", "Penalized Tanh", "sigmoidal",
 
 _add("srs", "Soft-Root-Sign", "sigmoidal", nx.srs, nx.srs_d,
      r"$f(x)=\frac{x}{x/\alpha+e^{-x/\beta}}$, $\alpha=2$, $\beta=3$",
-     _props((-3.0 / (math.e - 1.5), 2.0), 1.1679787690923582, "ident", c=INF),
+     _props((-3.0 / (math.e - 1.5), 2.0), 1.1679787690923582, "zero_centred smooth ident", c=INF),
      ends=(0.0, 2.0), dends=_SIG_DENDS, aliases=("soft_root_sign",), source="paper", cite=("zhou2020soft",),
      note="Bounded and non-monotonic: minimum -3/(e - 3/2) at x = -beta = -3, tends to alpha = 2 on the right; "
           "alpha = 2, beta = 3 are the paper's initial values of its trainable parameters (fixed here).")
@@ -337,7 +337,7 @@ _add("relu6", "ReLU6", "relu", lambda x: np.clip(x, 0.0, 6.0), lambda x: nx.insi
      note="f'(0) = f'(6) = 0 as in PyTorch and JAX.")
 
 _add("relu2", "Squared ReLU", "relu", lambda x: np.square(np.maximum(x, 0.0)), lambda x: 2.0 * np.maximum(x, 0.0),
-     r"$f(x)=\max(0,x)^2$", _props((0, INF), INF, "monotonic dmono", c=1),
+     r"$f(x)=\max(0,x)^2$", _props((0, INF), INF, "monotonic smooth dmono", c=1),
      ends=_RELU_ENDS, dends=(0.0, INF), kinks=(0.0,), aliases=("squared_relu", "relu_squared"), source="hf,paper",
      cite=("so2021primer",), ship="hf:relu2",
      note="Primer's squared ReLU (So et al. 2021); f' = 2 max(0, x) is continuous, f'' jumps at 0.")
@@ -345,7 +345,7 @@ _add("relu2", "Squared ReLU", "relu", lambda x: np.square(np.maximum(x, 0.0)), l
 _add("star_relu", "StarReLU", "relu",
      lambda x, s, b: (s * np.square(np.maximum(x, 0.0)) if s else np.zeros_like(x)) + b,
      lambda x, s, b: 2.0 * s * np.maximum(x, 0.0),
-     r"$f(x)=s\,\max(0,x)^2+b$", _props((STAR_B, INF), INF, "monotonic dmono", c=1),
+     r"$f(x)=s\,\max(0,x)^2+b$", _props((STAR_B, INF), INF, "monotonic smooth dmono", c=1),
      ends=lambda s, b: (b, INF if s else b), dends=lambda s, b: (0.0, INF if s else 0.0), kinks=(0.0,),
      params=(Param("s", STAR_S, low=0.0, doc="scale (0.8944 in the paper)"),
              Param("b", STAR_B, doc="bias (-0.4472 in the paper)")),
@@ -620,7 +620,7 @@ _add("clipped_gelu", "Clipped GELU", "smooth-relu",
      lambda x, min_val, max_val: np.where((x * nx.ndtr(x) >= min_val) & (x * nx.ndtr(x) <= max_val),
                                           nx.ndtr(x) + x * nx.npdf(x), 0.0),
      r"$f(x)=\mathrm{clip}(x\,\Phi(x),x_{\min},x_{\max})$",
-     _props((-0.16997120747990366, 10.0), 1.1289041451851548, "", c=0),
+     _props((-0.16997120747990366, 10.0), 1.1289041451851548, "zero_centred", c=0),
      ends=lambda min_val, max_val: (0.0, max_val), dends=_SIG_DENDS,
      kinks=lambda min_val, max_val: (nx.gelu_inverse(max_val),),
      params=(Param("min_val", -10.0, high=-0.17, doc="lower clip (below GELU's minimum, so never reached)"),
@@ -807,7 +807,7 @@ _add("laplace", "Laplace (MEGA)", "other",
 
 _add("sq_rbf", "SQ-RBF", "other", nx.sq_rbf, nx.sq_rbf_d,
      r"$f(x)=1-\frac{x^2}{2}$ if $|x|\leq 1$, $\frac{(2-|x|)^2}{2}$ if $|x|<2$, else $0$",
-     _props((0, 1), 1.0, "", c=1),
+     _props((0, 1), 1.0, "smooth", c=1),
      ends=(0.0, 0.0), dends=(0.0, 0.0), kinks=(-2.0, -1.0, 1.0, 2.0), aliases=("sqrbf",), source="paper",
      cite=("wuraola2021efficient",),
      note="A Gaussian-like bump from squares only (Wuraola et al. 2021); f' is continuous, f'' jumps at +-1, +-2.")
