@@ -215,7 +215,7 @@ _add("hardsigmoid", "Hardsigmoid (PyTorch)", "sigmoidal",
           "hard_sigmoid. The Keras 2 / Theano form 0.2x+0.5 is the entry hard_sigmoid_keras.")
 
 _add("hard_sigmoid_keras", "Hard Sigmoid (Keras 2)", "sigmoidal",
-     lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0), lambda x: 0.2 * nx.inside(x, -2.5, 2.5),
+     lambda x: np.clip(nx.fma(0.2, x, 0.5), 0.0, 1.0), lambda x: 0.2 * nx.inside(x, -2.5, 2.5),
      r"$f(x)=\min(\max(0,0.2x+0.5),1)$", _props((0, 1), 0.2, "monotonic", c=0),
      ends=_SIG_ENDS, dends=_SIG_DENDS, kinks=(-2.5, 2.5), aliases=("keras_hard_sigmoid", "hard_sigmoid_keras2"),
      source="catalogue26", cite=("chollet2015keras",),

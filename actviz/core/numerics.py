@@ -292,6 +292,13 @@ def two_prod(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
+def fma(a, x, c):
+    """a x + c with one rounding (error-free product, then the sum): no cancellation where a x is near -c."""
+    xs = np.clip(x, -1e150, 1e150)
+    p, e = two_prod(np.full_like(xs, a), xs)
+    return np.where(np.abs(x) > 1e150, a * x + c, (p + c) + e)
+
+
 def soft_exp_log_arg(x, alpha):
     """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0, both in double-double
     arithmetic: v is tiny near the end of the domain, where plain floats would lose it entirely
