@@ -152,7 +152,7 @@ FORMULAS = {
     "serf": lambda x: x * erf(softplus(x)),
     "smish": lambda x: x * mp.tanh(log1p(sig(x))),
     "logish": lambda x: x * log1p(sig(x)),
-    "tanhexp": lambda x: x * (mp.tanh(mp.exp(x)) if x < 50 else 1 - 2 / (mp.exp(2 * mp.exp(x)) + 1)),
+    "tanhexp": lambda x: x * mp.tanh(mp.exp(x)) if x < 50 else x,  # beyond, tanh(e^x) = 1 - 2e-2e21
     "lisht": lambda x: x * mp.tanh(x),
     "sinlu": lambda x, a, b: (x + _c(a) * mp.sin(_c(b) * x)) * sig(x),
     "cube": lambda x: x ** 3,
@@ -213,7 +213,8 @@ def value(name: str, x: float, params: dict) -> float:
 def derivative(name: str, x: float, params: dict) -> float:
     """The formula's derivative by Richardson-extrapolated central differences (error of order h^4) with a
     step 1e-20 relative to x: far below the distance to any kink the tests use, so it never straddles one."""
-    h = abs(mp.mpf(x)) * mp.mpf("1e-20") if x != 0 else mp.mpf("1e-30")
+    # a step 1e-20 absolute at most: relative to a huge x it would span whole periods of sin(x)
+    h = min(abs(mp.mpf(x)), mp.mpf(1)) * mp.mpf("1e-20") if x != 0 else mp.mpf("1e-30")
     f = FORMULAS[name]
 
     def compute():
@@ -222,4 +223,4 @@ def derivative(name: str, x: float, params: dict) -> float:
         d2 = (f(xm + h / 2, **params) - f(xm - h / 2, **params)) / h
         return (4 * d2 - d1) / 3
 
-    return _ladder(compute, 60 + max(0, int(-mp.log10(h))))
+    return _ladder(compute, 60 + max(0, int(mp.log10(max(abs(mp.mpf(x)), 1) / h))))

@@ -717,9 +717,9 @@ _add("lisht", "LiSHT", "smooth-relu", lambda x: x * np.tanh(x), lambda x: np.tan
      note="Linearly scaled hyperbolic tangent (Roy et al. 2019): even, so f' is odd.")
 
 _add("sinlu", "SinLU", "smooth-relu",
-     lambda x, a, b: (x + a * np.sin(nx.scale(x, b))) * nx.sigmoid(x),
-     lambda x, a, b: (1.0 + a * b * np.cos(nx.scale(x, b))) * nx.sigmoid(x)
-     + (x + a * np.sin(nx.scale(x, b))) * nx.sigmoid_d(x),
+     lambda x, a, b: (x + a * nx.sin_cos_scaled(x, b)[0]) * nx.sigmoid(x),
+     lambda x, a, b: (1.0 + a * b * nx.sin_cos_scaled(x, b)[1]) * nx.sigmoid(x)
+     + (x + a * nx.sin_cos_scaled(x, b)[0]) * nx.sigmoid_d(x),
      r"$f(x)=(x+a\sin(bx))\,\sigma(x)$", _props((-0.49737055418999104, INF), 2.007970722522658, "zero_centred smooth ident", c=INF),
      ends=_RELU_ENDS, dends=lambda a, b: (0.0, NAN if a and b else 1.0),
      params=(Param("a", 1.0, doc="amplitude of the sine"), Param("b", 1.0, doc="frequency of the sine")),
@@ -818,7 +818,7 @@ _add("sinusoid", "Sinusoid", "other", np.sin, np.cos,
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")
 
 _add("siren", "SIREN Sine", "other",
-     lambda x, w0: np.sin(nx.scale(x, w0)), lambda x, w0: w0 * np.cos(nx.scale(x, w0)),
+     lambda x, w0: nx.sin_cos_scaled(x, w0)[0], lambda x, w0: w0 * nx.sin_cos_scaled(x, w0)[1],
      r"$f(x)=\sin(\omega_0 x)$", _props(_SYM_ENDS, 30.0, "zero_centred smooth", c=INF),
      ends=(NAN, NAN), dends=(NAN, NAN),
      params=(Param("w0", 30.0, low=0.0, low_inclusive=False, doc="frequency omega_0 (30 in SIREN)"),),
@@ -826,18 +826,19 @@ _add("siren", "SIREN Sine", "other",
      note="SIREN's periodic activation sin(30 x) (Sitzmann et al. 2020). Periodic: f(+-inf) = NaN.")
 
 _add("snake", "Snake", "other",
-     lambda x, alpha: x + np.sin(nx.scale(x, alpha)) ** 2 / alpha,
-     lambda x, alpha: 1.0 + np.sin(nx.scale(x, 2.0 * alpha)),
+     lambda x, alpha: x + nx.sin_cos_scaled(x, alpha)[0] ** 2 / alpha,
+     lambda x, alpha: sum(nx.sin_cos_scaled(x, alpha)) ** 2,  # = 1 + sin(2 alpha x)
      r"$f(x)=x+\frac{\sin^2(\alpha x)}{\alpha}$", _props(_LIN_ENDS, 2.0, "monotonic zero_centred smooth ident", c=INF),
      ends=_LIN_ENDS, dends=(NAN, NAN),
      params=(Param("alpha", 1.0, low=0.0, low_inclusive=False, doc="frequency"),),
      source="paper", cite=("ziyin2020neural",),
      note="Ziyin et al. (2020): a line with a periodic ripple, so networks can extrapolate periodic signals; "
-          "f' = 1 + sin(2 alpha x) has no limit at +-inf (NaN).")
+          "f' = 1 + sin(2 alpha x), computed as (sin + cos)^2 without cancellation where it nears 0, has no "
+          "limit at +-inf (NaN).")
 
 _add("snake_beta", "SnakeBeta", "other",
-     lambda x, alpha, beta: x + np.sin(nx.scale(x, alpha)) ** 2 / beta,
-     lambda x, alpha, beta: 1.0 + (alpha / beta) * np.sin(nx.scale(x, 2.0 * alpha)),
+     lambda x, alpha, beta: x + nx.sin_cos_scaled(x, alpha)[0] ** 2 / beta,
+     lambda x, alpha, beta: (1.0 - alpha / beta) + (alpha / beta) * sum(nx.sin_cos_scaled(x, alpha)) ** 2,
      r"$f(x)=x+\frac{\sin^2(\alpha x)}{\beta}$", _props(_LIN_ENDS, 2.0, "monotonic zero_centred smooth ident", c=INF),
      ends=_LIN_ENDS, dends=(NAN, NAN),
      params=(Param("alpha", 1.0, low=0.0, low_inclusive=False, doc="frequency"),

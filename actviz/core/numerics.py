@@ -299,6 +299,24 @@ def fma(a, x, c):
     return np.where(np.abs(x) > 1e150, a * x + c, (p + c) + e)
 
 
+def sin_cos_scaled(x, w):
+    """sin(w x) and cos(w x) for the exact product w x, not its rounding (which at x = 1e100 is off by
+    many periods): w x = p + e exactly (two_prod on x scaled by a power of two), then the addition
+    formulas, each sine and cosine of a float being accurate. Where w x leaves the float range, w x is
+    clamped as :func:`scale` does."""
+    if w == 1.0:
+        return np.sin(x), np.cos(x)
+    big = np.abs(x) > 1e150
+    xs = np.where(big, x * 2.0 ** -200, x)  # exact: a power of two
+    p, e = two_prod(np.full_like(xs, w), xs)
+    p, e = np.where(big, p * 2.0 ** 200, p), np.where(big, e * 2.0 ** 200, e)
+    over = ~np.isfinite(p)
+    p = np.where(over, scale(x, w), p)
+    e = np.where(over, 0.0, e)
+    sp, cp, se, ce = np.sin(p), np.cos(p), np.sin(e), np.cos(e)
+    return sp * ce + cp * se, cp * ce - sp * se
+
+
 def soft_exp_log_arg(x, alpha):
     """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0, both in double-double
     arithmetic: v is tiny near the end of the domain, where plain floats would lose it entirely
