@@ -158,3 +158,13 @@ def test_framework_variants_and_their_defaults():
     assert A.parse_spec("keras.squareplus").params == {"b": 4.0}
     assert A.parse_spec("jax.softplus").act.name == "softplus_smooth"
     assert A.parse_spec("keras.leaky_relu").spec == "leaky_relu:negative_slope=0.2"
+
+
+def test_docs_list_every_entry_and_variant():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "catalogue.md").read_text()
+    for act in A.catalogue():
+        assert f"| `{act.name}` |" in text, act.name
+    for spec in ("jax.gelu", "keras.hard_sigmoid", "keras.leaky_relu", "keras.LeakyReLU", "flax.PReLU", "jax.softplus"):
+        assert f"`{spec}`" in text, spec

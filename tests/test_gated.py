@@ -100,10 +100,14 @@ def test_glu_agrees_with_jax():
     assert b.act.name == "glu"
     want = np.asarray(fn(jnp.asarray(GA), jnp.asarray(GB)))[0]
     ga, gb = jax.vmap(jax.grad(lambda a, b: fn(a, b)[0], argnums=(0, 1)))(jnp.asarray(GA), jnp.asarray(GB))
-    np.testing.assert_allclose(b.f2(GA, GB), want, rtol=1e-12, atol=1e-300)
     da, db = b.grad(GA, GB)
-    np.testing.assert_allclose(da, np.asarray(ga), rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(db, np.asarray(gb), rtol=1e-12, atol=1e-300)
+    for ours, theirs, truth in ((b.f2(GA, GB), want, _truth_f), (da, np.asarray(ga), _truth_da),
+                                (db, np.asarray(gb), _truth_db)):
+        ok = close(ours, theirs)
+        for i in np.flatnonzero(~ok):  # JAX's float64 sigmoid is off by 1e-3 relative near b = -30: mpmath decides
+            t = truth("glu", GA[i], GB[i])
+            assert close(ours[i], t) and not close(theirs[i], t), (GA[i], GB[i], ours[i], theirs[i], t)
+        assert ok.mean() > 0.9
 
 
 @pytest.mark.parametrize("act", GATED, ids=NAMES)

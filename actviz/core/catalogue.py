@@ -494,8 +494,7 @@ _add("celu", "CELU", "smooth-relu",
      note="Continuously differentiable ELU for every alpha (f'(0) = 1; f'' jumps at 0).")
 
 _add("pelu", "PELU", "smooth-relu",
-     lambda x, a, b: np.where(x >= 0, nx.sat_mul(a / b, np.maximum(x, 0.0)), a * np.expm1(np.minimum(x, 0.0) / b)),
-     lambda x, a, b: (a / b) * np.where(x >= 0, 1.0, np.exp(np.minimum(x, 0.0) / b)),
+     nx.pelu, nx.pelu_d,
      r"$f(x)=\frac{a}{b}x$ if $x\geq 0$ else $a(e^{x/b}-1)$", _props((-1, INF), 1.0, _ODD_MONO + " dmono ident", c=1),
      ends=lambda a, b: (-a, INF), dends=lambda a, b: (0.0, a / b), kinks=(0.0,),
      params=(Param("a", 1.0, low=0.0, low_inclusive=False, doc="saturation: f tends to -a"),

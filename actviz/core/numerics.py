@@ -306,6 +306,9 @@ def sin_cos_scaled(x, w):
     clamped as :func:`scale` does."""
     if w == 1.0:
         return np.sin(x), np.cos(x)
+    if abs(w) > 1e150:  # beyond two_prod's range; such a frequency has no meaningful phase anyway
+        z = scale(x, w)
+        return np.sin(z), np.cos(z)
     big = np.abs(x) > 1e150
     xs = np.where(big, x * 2.0 ** -200, x)  # exact: a power of two
     p, e = two_prod(np.full_like(xs, w), xs)
@@ -663,3 +666,17 @@ def gated(value, dvalue, gate, dgate):
     fa = run(lambda a, b, p: gated_product(dvalue(a, **p), gate(b, **p), a, b))
     fb = run(lambda a, b, p: gated_product(value(a, **p), dgate(b, **p), a, b))
     return f, fa, fb
+
+
+def pelu(x, a, b):
+    """(a/b) x for x >= 0, a (e^(x/b) - 1) below; a/b may overflow for a tiny b (then +inf for x > 0)."""
+    k = a / b
+    pos = np.maximum(x, 0.0)
+    right = sat_mul(k, pos) if math.isfinite(k) else np.where(pos > 0, INF, 0.0)
+    return np.where(x >= 0, right, a * np.expm1(np.minimum(x, 0.0) / b))
+
+
+def pelu_d(x, a, b):
+    """a/b, and (a/b) e^(x/b) = a e^(x/b - ln b) for x < 0 (no inf * 0 where a/b overflows)."""
+    k = a / b
+    return np.where(x >= 0, k, a * np.exp(np.minimum(x, 0.0) / b - math.log(b)))
