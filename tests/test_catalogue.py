@@ -184,6 +184,19 @@ def test_latex_parses_with_mathtext(act):
         _PARSER.parse(f"${piece}$")
 
 
+def test_formulas_fit_a_catalogue_panel():
+    """The formula in a grid panel's title (about 2.6 in wide, small font) is not clipped at the figure's edge."""
+    from actviz.render.figure import new_figure
+
+    fig = new_figure(2.6, 2.0, dpi=100)
+    renderer = fig.canvas.get_renderer()
+    for act in ALL:
+        text = fig.text(0, 0, act.latex, fontsize="small")
+        width = text.get_window_extent(renderer).width / 100
+        text.remove()
+        assert width <= (2.8 if act.gated else 2.45), (act.name, width)
+
+
 # ---------------------------------------------------------------- numerics
 
 _FINITE = np.unique(np.concatenate([

@@ -448,7 +448,7 @@ _add("apl", "APL", "relu",
           "Each max(0, .) has PyTorch's relu'(0) = 0 convention.")
 
 _add("sparse_plus", "Sparse Plus (SmeLU)", "relu", nx.smelu, nx.smelu_d,
-     r"$f(x)=0,\ \frac{(x+\beta)^2}{4\beta},\ x$ on $x\leq-\beta,\ |x|<\beta,\ x\geq\beta$",
+     r"$f(x)=\frac{(x+\beta)^2}{4\beta}$ on $|x|<\beta$, else $\mathrm{relu}(x)$",
      _props((0, INF), 1.0, "monotonic smooth dmono", c=1),
      ends=_RELU_ENDS, dends=_RELU_DENDS, kinks=lambda beta: (-beta, beta),
      params=(Param("beta", 1.0, low=0.0, low_inclusive=False, doc="half-width of the quadratic joint"),),
@@ -663,7 +663,7 @@ _add("bent_identity", "Bent Identity", "smooth-relu",
           "+inf beyond about 1.2e308, where 3x/2 overflows.")
 
 _add("xielu", "xIELU", "smooth-relu", nx.xielu, nx.xielu_d,
-     r"$f(x)=\alpha_p x^2+\beta x$ if $x>0$ else $\alpha_n(e^{x}-1-x)+\beta x$",
+     r"$\alpha_p x^2+\beta x$ if $x>0$, else $\alpha_n(e^{x}-1-x)+\beta x$",
      _props((-0.2057512240964821, INF), INF, "zero_centred smooth dmono", c=1),
      ends=lambda alpha_p, alpha_n, beta: (INF if alpha_n > beta else (-INF if alpha_n < beta else -alpha_n), INF),
      dends=lambda alpha_p, alpha_n, beta: (beta - alpha_n, INF), kinks=(0.0,),
@@ -684,7 +684,7 @@ _add("elish", "ELiSH", "smooth-relu", nx.elish, nx.elish_d,
           "sigmoid on the left; f'(0) = 1/2 from both sides, f'' jumps.")
 
 _add("hard_elish", "HardELiSH", "smooth-relu", nx.hard_elish, nx.hard_elish_d,
-     r"$f(x)=x\,h(x)$ if $x\geq 0$ else $(e^{x}-1)h(x)$, $h=\mathrm{clip}(\frac{x+1}{2},0,1)$",
+     r"$f(x)=(x$ if $x\geq 0$ else $e^{x}-1)\,\mathrm{clip}(\frac{x+1}{2},0,1)$",
      _props((-0.09967315152874263, INF), 1.5, "zero_centred", c=0),
      ends=_RELU_ENDS, dends=_RELU_DENDS, kinks=(-1.0, 0.0, 1.0), source="paper", cite=("basirat2018quest",),
      note="ELiSH with a hard sigmoid (Basirat and Roth 2018); f' jumps at -1 and 1; at a joint the closed "
@@ -805,7 +805,7 @@ _add("laplace", "Laplace (MEGA)", "other",
           "mu = 0.707107 and sigma = 0.282095 as Hugging Face's laplace.")
 
 _add("sq_rbf", "SQ-RBF", "other", nx.sq_rbf, nx.sq_rbf_d,
-     r"$f(x)=1-\frac{x^2}{2}$ if $|x|\leq 1$, $\frac{(2-|x|)^2}{2}$ if $|x|<2$, else $0$",
+     r"$f(x)=1-\frac{x^2}{2}$ on $|x|\leq 1$, $\frac{(2-|x|)^2}{2}$ on $|x|<2$",
      _props((0, 1), 1.0, "smooth", c=1),
      ends=(0.0, 0.0), dends=(0.0, 0.0), kinks=(-2.0, -1.0, 1.0, 2.0), aliases=("sqrbf",), source="paper",
      cite=("wuraola2021efficient",),
@@ -897,7 +897,7 @@ _add_gated("geglu_tanh", "GeGLU (tanh GELU)", _ident, _one, nx.gelu_tanh, nx.gel
            note="GeGLU with the tanh-approximate GELU, as Gemma's MLP (hidden_activation gelu_pytorch_tanh).")
 
 _add_gated("reglu", "ReGLU", _ident, _one, lambda b: np.maximum(b, 0.0), nx.relu_d,
-           r"$f(a,b)=a\max(0,b)$", _gated_props(0), gate_ends=_RELU_ENDS, dgate_ends=_RELU_DENDS,
+           r"$f(a,b)=a\,\max(0,b)$", _gated_props(0), gate_ends=_RELU_ENDS, dgate_ends=_RELU_DENDS,
            source="paper", cite=("shazeer2020glu",),
            note="GLU with a ReLU gate (Shazeer 2020); df/db = 0 at b = 0 (relu'(0) = 0).")
 
