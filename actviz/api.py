@@ -95,7 +95,11 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
     list of BoundActivation
     """
     bound = [parse_spec(s) for s in specs]
-    extra = [a for a in catalogue() if all_ or (family and a.family == family)]
+    if family == "gated":
+        raise UserError("the gated family's functions take two inputs f(a, b); draw them with 'actviz surface "
+                        "glu swiglu geglu reglu bilinear'")
+    # a sheet of curves holds the one-input functions; gated ones are drawn by actviz surface
+    extra = [a for a in catalogue() if not a.gated and (all_ or (family and a.family == family))]
     bound += [BoundActivation(a, a.defaults()) for a in extra]
     if not bound:
         raise UserError("no activation given; name at least one (e.g. relu), or use --family or --all")
@@ -103,7 +107,7 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-           x: np.ndarray | None = None) -> list[Curve]:
+           x: np.ndarray | None = None, command: str = "plot") -> list[Curve]:
     """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
 
     Parameters
@@ -115,6 +119,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
         Points of the grid, 2 to 10,000,000.
     x : array_like, optional
         Explicit points.
+    command : str
+        Names the caller when a gated function (which has no curve) is refused.
 
     Returns
     -------
@@ -124,6 +130,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     acts = [as_bound(s) for s in specs]
     if not acts:
         raise UserError("no activation given")
+    for act in acts:  # a gated function has no curve: refuse it before any work
+        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
     return evaluate(acts, points)
 
@@ -1149,3 +1157,75 @@ def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int 
         render.write_animation(result, path, steps=steps, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, encoding=encoding,
                                progress=progress)
+
+
+# ---- the catalogue of record: gated surfaces, citations, frameworks (issue 15) ----------------
+
+__all__ += ["surfaces", "surface_figure", "citations", "framework_entries"]
+
+
+def surfaces(specs: Sequence[str | BoundActivation], *, alim: tuple[float, float] = (-4.0, 4.0),
+             blim: tuple[float, float] = (-4.0, 4.0), samples: int = 161, a: np.ndarray | None = None,
+             b: np.ndarray | None = None) -> list:
+    """f(a, b), df/da and df/db of gated functions (glu, swiglu, geglu, ...) on a grid.
+
+    Parameters
+    ----------
+    specs : sequence of str or BoundActivation
+        Gated activations; a one-input function is refused.
+    alim, blim : (float, float)
+        Ranges of the value a and of the gate input b.
+    samples : int
+        Points per axis.
+    a, b : array, optional
+        Explicit values instead of the ranges.
+
+    Returns
+    -------
+    list of actviz.core.surfaces.Surface
+    """
+    from actviz.core import surfaces as core
+
+    acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
+    if not acts:
+        raise UserError("no activation given; name a gated function, e.g. swiglu")
+    core.require_gated(acts, "surface")
+    av = core.axis(alim, samples, "a") if a is None else np.asarray(a, dtype=float)
+    bv = core.axis(blim, samples, "b") if b is None else np.asarray(b, dtype=float)
+    return core.evaluate(acts, av, bv)
+
+
+def surface_figure(specs: Sequence[str | BoundActivation], *, alim: tuple[float, float] = (-4.0, 4.0),
+                   blim: tuple[float, float] = (-4.0, 4.0), samples: int = 161, size: tuple[float, float] | None = None,
+                   dpi: float = 150, title: str | None = None, arrows: bool = True, contours: int = 9,
+                   formula: bool = True, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """A Figure of gated functions f(a, b): one panel each, heatmap, level lines and gradient arrows on
+    shared scales (see :func:`actviz.render.surface.surface_figure`)."""
+    from actviz.render import surface as render
+    from actviz.render.figure import rc_context
+
+    data = surfaces(specs, alim=alim, blim=blim, samples=samples)
+    with rc_context(styles):
+        return render.surface_figure(data, size=size, dpi=dpi, title=title, arrows=arrows, contours=contours,
+                                     formula=formula, ncols=ncols)
+
+
+def citations(names: Iterable[str] = (), *, all_: bool = False) -> str:
+    """BibTeX of the sources of the named activations (names, aliases, ``jax.gelu``, specs), each
+    record once, in the order first needed; ``all_`` cites the whole catalogue."""
+    from actviz.core import citations as bib
+
+    acts = [a for a in catalogue() if a.cite] if all_ else [parse_spec(n).act for n in names]
+    if not acts:
+        raise UserError("no activation given; name at least one (e.g. gelu), or use --all")
+    keys: list[str] = []
+    for act in acts:
+        if not act.cite:
+            raise UserError(f"{act.name} has no citation (it is not a built-in: {act.source or 'defined here'})")
+        keys += [k for k in act.cite if k not in keys]
+    return "\n".join(bib.bibtex(k) for k in keys)
+
+
+def framework_entries(framework: str) -> list:
+    """(entry, ship) pairs of one framework (torch, keras, jax, flax, hf): its spellings, defaults, entries."""
+    return _registry().framework(framework)

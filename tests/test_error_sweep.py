@@ -338,6 +338,46 @@ SPECS = {
     "badargs.toml": '[[figure]]\ntitle = "t"\ncommand = "plot"\nargs = ["relu", "--xlimit", "1"]\noutput = "x.png"\n',
 }
 
+# ---- issue 15: gated functions, citations, framework names
+BAD_INPUTS["surface"] = [
+    ("surface", 2, "Missing argument"),
+    ("surface swiglu", 2, "Missing option '-o'"),
+    ("surface relu -o x.png", 2, "surface needs gated functions of two inputs"),
+    ("surface swiglu relu -o keep.png", 2, "relu takes one input"),
+    ("surface nope -o x.png", 2, "unknown activation"),
+    ("surface swiglu -o x.bmp", 2, "unsupported extension .bmp"),
+    ("surface swiglu --alim 2 1 -o x.png", 2, "bad --alim"),
+    ("surface swiglu --blim nan 1 -o x.png", 2, "bad --blim"),
+    ("surface swiglu --samples 1 -o x.png", 2, "samples must be between"),
+    ("surface swiglu --samples 100000 -o x.png", 2, "samples must be between"),
+    ("surface swiglu --contours -1 -o x.png", 2, "--contours"),
+    ("surface swiglu:beta=-1 -o x.png", 2, "out of range"),
+    ("surface swiglu --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("surface swiglu -o adir.png", 1, "is a directory"),
+]
+BAD_INPUTS["cite"] = [
+    ("cite", 2, "no activation given"),
+    ("cite nope", 2, "unknown activation 'nope'"),
+    ("cite jax.nope", 2, "JAX has no activation 'nope'"),
+    ("cite expr:x*tanh(x)", 2, "has no citation"),
+    ("cite gelu -o adir", 1, "is a directory"),
+    ("cite nope -o keep.csv", 2, "unknown activation"),
+]
+BAD_INPUTS["list"] += [("list --framework tf", 2, "'tf' is not one of")]
+BAD_INPUTS["data"] += [
+    ("data relu --x 0,1e400", 2, "out of range"),
+    ("data relu swiglu", 2, "relu takes one input"),
+    ("data swiglu --samples 5000", 2, "per axis"),
+]
+BAD_INPUTS["plot"] += [
+    ("plot swiglu -o keep.png", 2, "plot cannot use swiglu: it is a gated function of two inputs"),
+    ("plot --family gated -o x.png", 2, "draw them with 'actviz surface"),
+    ("plot keras.nope -o x.png", 2, "Keras 3 has no activation 'nope'"),
+]
+BAD_INPUTS["warp"] += [("warp glu -o x.png", 2, "warp cannot use glu: it is a gated function")]
+BAD_INPUTS["train"] += [("train reglu -o x.gif", 2, "train cannot use reglu: it is a gated function")]
+BAD_INPUTS["boundary"] += [("boundary swiglu@4 -o x.png", 2, "boundary cannot use swiglu: it is a gated function")]
+
 KNOWN_BUGS: dict[str, str] = {}
 """Rows that still fail, with the reason; strict, so a fix shows up as XPASS: then delete the row from here."""
 

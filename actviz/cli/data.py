@@ -33,12 +33,15 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
 
     Columns are x, then f and df for each ACT, named after its spec.
     Floats are written exactly (shortest repr that reads back to the same double).
+    Gated functions f(a, b) (swiglu, geglu, ...) give a grid instead: columns a, b, then f,
+    da and db (the partial derivatives) for each, with a and b both over --xlim (or --x).
 
     \b
     Examples:
       actviz data relu elu:alpha=0.5 --xlim -3 3 --samples 7
       actviz data gelu --x -3,-1,0,2.5 --format json
       actviz data sigmoid tanh -o sigmoidal.csv
+      actviz data swiglu geglu --xlim -2 2 --samples 5
     """
     from pathlib import Path
 
@@ -55,7 +58,15 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
                             f"or give --format")
         fmt = suffix
     x = parse_points(points) if points else None
-    curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
+    bound = [api.activation(s) for s in activations]
+    if any(b.act.gated for b in bound):
+        text = _gated_table(api, bound, xlim, samples, x, fmt)
+        if output:
+            write_text(output, text)
+        else:
+            click.echo(text, nl=False)
+        return
+    curves = api.curves(bound, xlim=xlim, samples=samples, x=x, command="data")
     columns = ["x"]
     for c in curves:
         columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
@@ -70,3 +81,26 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
         write_text(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def _gated_table(api, bound, xlim, samples, x, fmt) -> str:
+    """The grid a x b of gated functions: a, b, then f, da, db per function (b varies slowest)."""
+    from actviz.core.gated import MAX_GRID, require_gated
+    from actviz.tables import format_table
+
+    require_gated(bound, "data with a gated function")  # one-input and gated functions do not share a table
+    if x is None and samples > MAX_GRID:
+        raise UserError(f"samples must be between 2 and {MAX_GRID:,} per axis for a gated function, got {samples}")
+    surfaces = api.surfaces(bound, alim=xlim, blim=xlim, samples=samples, a=x, b=x)
+    columns = ["a", "b"]
+    for s in surfaces:
+        columns += [f"f[{s.act.spec}]", f"da[{s.act.spec}]", f"db[{s.act.spec}]"]
+    first = surfaces[0]
+    rows = []
+    for i, bv in enumerate(first.b):
+        for j, av in enumerate(first.a):
+            row = [float(av), float(bv)]
+            for s in surfaces:
+                row += [float(s.f[i, j]), float(s.da[i, j]), float(s.db[i, j])]
+            rows.append(row)
+    return format_table(columns, rows, fmt)
