@@ -1182,9 +1182,9 @@ def surfaces(specs: Sequence[str | BoundActivation], *, alim: tuple[float, float
 
     Returns
     -------
-    list of actviz.core.surfaces.Surface
+    list of actviz.core.gated.Surface
     """
-    from actviz.core import surfaces as core
+    from actviz.core import gated as core
 
     acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
     if not acts:
