@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from actviz.progress import tracker
 from actviz.cli.options import check_output, define_option, figure_options
 from actviz.cli.train import set_quiet, training_options, training_settings
 
@@ -37,6 +36,7 @@ def boundary(models, output, units, points, ncols, title, styles, size, dpi, tra
       actviz boundary sigmoid tanh relu elu --hidden 8 --data moons -o moons.pdf
     """
     from actviz import api
+    from actviz.context import validated
     from actviz.core import net
     from actviz.render.layout import DPI, IMAGE_FORMATS, FigureSettings, boundary_layout, parse_size
 
@@ -49,7 +49,12 @@ def boundary(models, output, units, points, ncols, title, styles, size, dpi, tra
     figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0]), dpi or DPI["image"], styles,
                             transparent, title)
     figure.check_pixels(default)
+    api.check_training(archs, data, fit, pixels=0, raster=api.BOUNDARY_RASTER)
+    validated()
 
-    fig = api.draw_boundaries(archs, data.make(), fit, figure, units=units, points=points, ncols=cols,
-                              progress=tracker("training"))
+    from actviz.progress import step_bar
+
+    with step_bar(fit.steps * len(archs), "training") as update:
+        fig = api.draw_boundaries(archs, data.make(), fit, figure, units=units, points=points, ncols=cols,
+                                  steps=update)
     api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)

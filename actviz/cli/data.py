@@ -43,19 +43,23 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from pathlib import Path
 
     from actviz import api
-    from actviz.atomic import check_output, write_text
+    from actviz.atomic import check_output, echo, write_text
+    from actviz.context import validated
     from actviz.tables import format_table
 
-    if output:
+    if output is not None:
         check_output(output)
     if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else "csv"
+        suffix = Path(output).suffix.lower().lstrip(".") if output is not None else "csv"
         if suffix not in FORMATS:
             raise UserError(f"cannot tell the format of {Path(output).name!r}: name it .csv, .tsv or .json, "
                             f"or give --format")
         fmt = suffix
-    x = parse_points(points) if points else None
-    curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
+    x = parse_points(points) if points is not None else None
+    acts = [api.activation(a) for a in activations]
+    api.check_data(acts, xlim=xlim, samples=samples, x=x, fmt=fmt)
+    validated()
+    curves = api.curves(acts, xlim=xlim, samples=samples, x=x)
     columns = ["x"]
     for c in curves:
         columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
@@ -66,7 +70,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
             row += [float(c.y[i]), float(c.dy[i])]
         rows.append(row)
     text = format_table(columns, rows, fmt)
-    if output:
+    if output is not None:
         write_text(output, text)
     else:
-        click.echo(text, nl=False)
+        echo(text)

@@ -45,10 +45,11 @@ def list_cmd(family: str | None, as_json: bool) -> None:
       actviz list
       actviz list --family relu --json
     """
+    from actviz.atomic import echo
     from actviz.core.registry import current
 
     acts = [a for a in current().all() if family is None or a.family == family]
     if as_json:
-        click.echo(json.dumps([a.as_dict() for a in acts], indent=2))
+        echo(json.dumps([a.as_dict() for a in acts], indent=2) + "\n")
     else:
-        click.echo(catalogue_table(acts))
+        echo(catalogue_table(acts) + "\n")

@@ -121,6 +121,8 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
       actviz train relu --log curve.csv -o relu.gif
     """
     from actviz import api
+    from actviz.atomic import check_distinct
+    from actviz.context import validated
     from actviz.core import net
     from actviz.core.budgets import check_animation
     from actviz.core.spec import parse_spec
@@ -130,6 +132,7 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     check_output(output, ANIMATION_FORMATS)
     if log_path is not None:
         check_output(log_path, LOG_EXTS)
+        check_distinct({"-o": output, "--log": log_path})
     if transparent:
         raise UserError("--transparent is not available for animations (GIF frames share one opaque palette)")
     hidden, data, fit = training_settings(params, frames, schedule)
@@ -143,6 +146,9 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     figure.check_pixels(default)
     w, h = figure.inches(default)
     check_animation(frames, round(w * figure.dpi), round(h * figure.dpi))
+    api.check_training([arch], data, fit, frames=frames, pixels=round(w * figure.dpi) * round(h * figure.dpi),
+                       view=view)
+    validated()
 
     with step_bar(fit.steps, "training") as update:
         run = api.run_training(arch, data.make(), fit, progress=update)

@@ -91,6 +91,8 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     from pathlib import Path
 
     from actviz import api
+    from actviz.atomic import echo
+    from actviz.context import validated
     from actviz.core.spec import parse_spec
     from actviz.core.budgets import check_animation
     from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, IMAGE_FORMATS as FORMATS, parse_size
@@ -124,11 +126,14 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
             check_animation(frames, round(w * dpi), round(h * dpi))
     elif animate:
         raise UserError("--animate needs -o FILE.gif or FILE.webp")
+    api.check_warp(settings, frames=frames if output is not None and animate else 0,
+                   pixels=round(w * dpi) * round(h * dpi) if output is not None else 0, metrics=metrics)
+    validated()
 
-    result = api.compute_warp(settings)
+    from actviz.progress import tracker
+
+    result = api.compute_warp(settings, progress=tracker("warping"))
     if output is not None and animate:
-        from actviz.progress import tracker
-
         api.save_warp_animation(result, output, frames=frames, limits=limits, size=figsize, dpi=dpi, title=title,
                                 styles=styles, progress=tracker("rendering"))
     elif output is not None:
@@ -138,8 +143,8 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         records = result.metrics()
         fmt = metrics_format or "table"
         if fmt == "table":
-            click.echo(metrics_table(records), nl=False)
+            echo(metrics_table(records))
         else:
             columns = ["activation", "n", "seed", "error", "affine_error", "collapsed"]
             rows = [[m["activation"], m["n"], seed, m["error"], m["affine_error"], m["collapsed"]] for m in records]
-            click.echo(format_table(columns, rows, fmt), nl=False)
+            echo(format_table(columns, rows, fmt))

@@ -28,13 +28,18 @@ class Curve:
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
     """``samples`` evenly spaced points over ``xlim``, validated."""
+    check_grid(xlim, samples)
+    return np.linspace(xlim[0], xlim[1], samples)
+
+
+def check_grid(xlim: tuple[float, float], samples: int) -> None:
+    """Refuse a bad x range or number of samples (without making the grid)."""
     lo, hi = xlim
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or not np.isfinite(hi - lo):
         raise UserError(f"bad x range {lo:g}..{hi:g}: needs two finite numbers, the first smaller "
                         f"(and at most {np.finfo(float).max:.3g} apart)")
     if not 2 <= samples <= MAX_SAMPLES:
         raise UserError(f"samples must be between 2 and {MAX_SAMPLES:,}, got {samples}")
-    return np.linspace(lo, hi, samples)
 
 
 def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:

@@ -37,6 +37,8 @@ ENTRY_KEYS = ("title", "command", "args", "output", "section", "description", "f
 REQUIRED_KEYS = ("title", "command", "args", "output")
 INDEX_KEYS = ("title", "intro", "readme", "html")
 TOP_KEYS = ("index", "figure")
+MAX_SPEC_BYTES = 10_000_000
+"""Largest spec read."""
 NOT_RENDERABLE = ("render",)
 """Commands a spec may not run (a spec rendering specs would never end)."""
 
@@ -103,8 +105,16 @@ class Spec:
 
 def load_spec(path: str | os.PathLike, commands: Iterable[str] | None = None) -> Spec:
     """Read and validate a spec; any mistake is a :class:`UserError` naming the entry and the key."""
+    import stat
+
     p = Path(path)
     try:
+        mode = p.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise UserError(f"cannot read spec {p}: it is not a regular file (a device, a pipe or a socket)")
+        if p.stat().st_size > MAX_SPEC_BYTES:
+            raise UserError(f"cannot read spec {p}: it has {p.stat().st_size:,} bytes; a spec has at most "
+                            f"{MAX_SPEC_BYTES:,}")
         text = p.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise UserError(f"spec {p} does not exist") from None
@@ -215,3 +225,59 @@ def _parse_index(table: Any, spec: str) -> Index:
     return Index(**values)
 
 
+
+def check_paths(spec: Spec, *, allow_outside: bool = False) -> None:
+    """Refuse a spec that would write where it must not, before anything is read or rendered.
+
+    Every file it writes (each output, the indexes, the manifest) must resolve, symlinks
+    followed, inside the spec's folder (unless ``allow_outside``), be none of the others nor
+    the spec itself, and be a regular file if it exists (never a folder, a device or a pipe,
+    which a run would block on or could not replace). A :class:`UserError` names the entry and the key.
+    """
+    from actviz.atomic import check_name, shown
+
+    where = str(spec.path)
+    root = os.path.realpath(spec.root)
+    owners: dict[str, str] = {_key(spec.path): "the spec itself", _key(spec.manifest_path): "the spec's manifest"}
+
+    def claim(rel: str, label: str, key: str, owner: str) -> None:
+        place = f"{where}: {label}: key {key!r}"
+        check_name(spec.root / rel, "output")
+        real = os.path.realpath(spec.root / rel)
+        if not allow_outside and not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
+            raise UserError(f"{place}: {rel!r} leads outside the spec's folder (to {shown(real)}); "
+                            f"render with --allow-outside to allow it")
+        other = owners.get(os.path.normcase(real))
+        if other is not None:
+            raise UserError(f"{place}: {rel!r} is {other}")
+        _regular_or_missing(real, place, rel)
+        owners[os.path.normcase(real)] = owner
+
+    manifest = os.path.realpath(spec.manifest_path)
+    if not allow_outside and not manifest.startswith(root.rstrip(os.sep) + os.sep):
+        raise UserError(f"{where}: the manifest {spec.manifest_path.name} leads outside the spec's folder "
+                        f"(to {shown(manifest)}); remove that link, or render with --allow-outside")
+    _regular_or_missing(manifest, f"{where}: the manifest", spec.manifest_path.name)
+    for entry in spec.entries:
+        claim(entry.output, entry.label, "output", f"the output of {entry.label}")
+    if spec.index is not None:
+        for key, name in (("readme", spec.index.readme), ("html", spec.index.html)):
+            if name is not None:
+                claim(name, "[index]", key, f"the [index] {key} file")
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _regular_or_missing(real: str, place: str, rel: str) -> None:
+    import stat
+
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{place}: {rel!r} is a directory")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{place}: {rel!r} is not a regular file (a device, a pipe or a socket)")
