@@ -103,7 +103,7 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-           x: np.ndarray | None = None) -> list[Curve]:
+           x: np.ndarray | None = None, progress: Progress | None = None) -> list[Curve]:
     """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
 
     Parameters
@@ -115,6 +115,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
         Points of the grid, 2 to 10,000,000.
     x : array_like, optional
         Explicit points.
+    progress : callable, optional
+        Wraps the pieces of work (e.g. :func:`actviz.progress.tracker`); the values are the same.
 
     Returns
     -------
@@ -125,7 +127,7 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     if not acts:
         raise UserError("no activation given")
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
-    return evaluate(acts, points)
+    return evaluate(acts, points, progress)
 
 
 LAYOUTS = ("overlay", "grid")
@@ -135,7 +137,7 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
                 layout: str = "overlay", derivative: bool = True, ylim: tuple[float, float] | None = None,
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
                 formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
-                styles: Sequence[str] = ()) -> "Figure":
+                styles: Sequence[str] = (), progress: Progress | None = None) -> "Figure":
     """A Figure of f(x) and f'(x).
 
     Parameters
@@ -159,13 +161,15 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
     dpi : float
     styles : sequence of str
         actviz styles, matplotlib style names or ``.mplstyle`` paths, applied in order.
+    progress : callable, optional
+        Wraps the pieces of evaluation work (e.g. :func:`actviz.progress.tracker`).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     _choice(layout, LAYOUTS, "layout")
-    return draw_curves(curves(specs, xlim=xlim, samples=samples), _figure(size, dpi, styles, title), layout=layout,
+    return draw_curves(curves(specs, xlim=xlim, samples=samples, progress=progress), _figure(size, dpi, styles, title), layout=layout,
                        derivative=derivative, ylim=ylim, dylim=dylim, legend=legend, formula=formula)
 
 
@@ -683,8 +687,9 @@ def check_warp(settings: "WarpSettings", *, frames: int = 0, pixels: int = 0, me
 
 def check_training(archs: Sequence["Architecture"], data: "DataSettings", settings: "FitSettings", *, frames: int = 0,
                    pixels: int = 0, view: str = "logit", raster: int = 0) -> None:
-    """Refuse, before any work, training runs (and their animation of ``frames`` frames of ``pixels``
-    pixels, or decision regions over ``raster`` points) that would exhaust the budgets.
+    """Refuse, before any work, training runs that would exhaust the budgets: with ``frames``, an animation
+    of that many frames of ``pixels`` pixels whose input view evaluates the network at ``raster`` points a
+    frame; without, decision regions over ``raster`` points per network.
 
     ``data`` is a :class:`~actviz.core.fit.DataSettings` (nothing is generated).
     """
@@ -699,7 +704,7 @@ def check_training(archs: Sequence["Architecture"], data: "DataSettings", settin
         if frames:
             rasters = [data.count + 2 * 13 * 120 + 2000]
             if view in ("input", "both"):
-                rasters.append(min(1_000_000, pixels))
+                rasters.append(raster)
             evaluations = frames
         else:
             rasters, evaluations = [raster], 1

@@ -45,6 +45,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from actviz import api
     from actviz.atomic import check_output, echo, write_text
     from actviz.context import validated
+    from actviz.progress import tracker
     from actviz.tables import format_table
 
     if output is not None:
@@ -59,7 +60,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     acts = [api.activation(a) for a in activations]
     api.check_data(acts, xlim=xlim, samples=samples, x=x, fmt=fmt)
     validated()
-    curves = api.curves(acts, xlim=xlim, samples=samples, x=x)
+    curves = api.curves(acts, xlim=xlim, samples=samples, x=x, progress=tracker("evaluating"))
     columns = ["x"]
     for c in curves:
         columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]

@@ -43,6 +43,7 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     """
     from actviz import api
     from actviz.context import validated
+    from actviz.progress import tracker
     from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, parse_size
 
     check_output(output, IMAGE_FORMATS)
@@ -63,5 +64,5 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     validated()
     fig = api.plot_figure(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim,
                           dylim=dylim, title=title, legend=legend, formula=formula, size=figsize, dpi=dpi,
-                          styles=styles)
+                          styles=styles, progress=tracker("evaluating"))
     api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)

@@ -146,8 +146,9 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     figure.check_pixels(default)
     w, h = figure.inches(default)
     check_animation(frames, round(w * figure.dpi), round(h * figure.dpi))
+    side = min(max(0.8 * min(h, w / (2 if view == "both" else 1)) * figure.dpi, 16), 1000)  # the input view's raster
     api.check_training([arch], data, fit, frames=frames, pixels=round(w * figure.dpi) * round(h * figure.dpi),
-                       view=view)
+                       view=view, raster=round(side) ** 2)
     validated()
 
     with step_bar(fit.steps, "training") as update:

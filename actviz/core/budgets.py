@@ -25,6 +25,9 @@ from actviz.errors import UserError
 
 MB = 1e6
 
+PLOT_BASE_MB = 90.0
+"""Peak memory of a small plot."""
+
 BASE_MB = 130.0
 """Peak memory of a small request: the interpreter, numpy, matplotlib, Pillow and one figure."""
 
@@ -32,9 +35,10 @@ FRAME_BYTES_PER_PIXEL = 2.0
 """Animation memory per pixel per frame: the palette frame, and its copy while the file is written
 (measured: a 200-frame, 1-megapixel GIF peaks 390 MB above a 50-frame one of 150 frames fewer... 2 B/px)."""
 
-LINE_BYTES_PER_POINT = 55.0
-"""matplotlib's memory per point of a drawn curve (the x and y it keeps, its path, the rendered
-copy); measured 53 B for plot relu at 1 to 3 million samples."""
+LINE_BYTES_PER_POINT = 42.0
+"""matplotlib's memory per point of a drawn curve (its copies of x and y, its path); with the arrays
+of f and f' (8 bytes each a point) fitted to plot's peaks: 1 function at 3 million samples with and
+without f', the whole catalogue at 100,000 and 1 million samples (within 10-35%, never under by more than 4%)."""
 
 TABLE_BYTES_PER_CELL = {"csv": 100.0, "tsv": 100.0, "json": 280.0}
 """Memory per number of a table (a Python float, its row list, its text), measured for data."""
@@ -141,7 +145,7 @@ def curves_cost(samples: int, functions: int, *, lines: int, panels: int, eval_s
     """``plot``: ``functions`` curves of ``samples`` points, ``lines`` drawn per function (f, f'),
     ``eval_seconds`` per point to evaluate them all."""
     points = samples * functions * lines
-    mb = BASE_MB + panels * 1.5 + points * LINE_BYTES_PER_POINT / MB
+    mb = PLOT_BASE_MB + panels * 1.5 + samples * (8 + 16 * functions) / MB + points * LINE_BYTES_PER_POINT / MB
     return Cost(mb, samples * eval_seconds + points * DRAW_SECONDS_PER_POINT + panels * PANEL_SECONDS)
 
 
@@ -167,9 +171,10 @@ def network_cost(layers: Sequence[int], *, count: int, batch: int, steps: int, s
     train_mb = (batch * (3 * hidden + 3 * widest) * 8 + params * 8 * 6 + snapshots * params * 8 + steps * 16
                 + count * 64) / MB
     train_s = steps * (3 * 2 * batch * macs / FLOPS + batch * hidden * (act_seconds + 6 / ELEMENTS_PER_SECOND))
-    # a forward pass over a raster holds the widest layer's input, product and output
+    # a forward pass over a raster holds a layer's input, its product and its output (measured: 16 bytes
+    # a point and unit for one hidden layer, 24 for two)
     largest = max(rasters, default=0)
-    eval_mb = largest * (3 * widest + 8) * 8 / MB
+    eval_mb = 1.1 * largest * max(a * (i > 0) + 2 * b for i, (a, b) in enumerate(pairs)) * 8 / MB
     eval_s = evaluations * sum(2 * r * macs / FLOPS + r * hidden * (act_seconds / 2 + 2 / ELEMENTS_PER_SECOND)
                                for r in rasters)
     return Cost(BASE_MB + max(train_mb, eval_mb + snapshots * params * 8 / MB), train_s + eval_s)
@@ -182,7 +187,7 @@ def warp_cost(ns: Sequence[int], activations: int, *, points: int, grid_points: 
     widest = max(ns)
     along = max(points, grid_points)
     mb = BASE_MB + 4 * along * widest * 8 / MB + (100.0 if metrics else 0.0)
-    per_pass = sum(activations * (points + grid_points) * n * (act_seconds / 2 + 10 / ELEMENTS_PER_SECOND)
+    per_pass = sum(activations * (points + grid_points) * n * (act_seconds / 2 + 20 / ELEMENTS_PER_SECOND)
                    for n in ns)
     panels = activations * len(ns)
     seconds = per_pass + panels * PANEL_SECONDS

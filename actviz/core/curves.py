@@ -42,7 +42,22 @@ def check_grid(xlim: tuple[float, float], samples: int) -> None:
         raise UserError(f"samples must be between 2 and {MAX_SAMPLES:,}, got {samples}")
 
 
-def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation at the points ``x``."""
+CHUNK = 1 << 16
+"""Points evaluated at a time when progress is reported (f and f' work point by point, so the values
+are the same as in one call)."""
+
+
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> list[Curve]:
+    """Evaluate f and its analytic derivative for every activation at the points ``x``;
+    ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve)."""
     x = np.asarray(x, dtype=float)
-    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+    if progress is None:
+        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+    pieces = [(i, start) for i in range(len(acts)) for start in range(0, max(len(x), 1), CHUNK)]
+    ys = [np.empty(x.shape) for _ in acts]
+    dys = [np.empty(x.shape) for _ in acts]
+    for i, start in progress(pieces):
+        part = x[start:start + CHUNK]
+        ys[i][start:start + CHUNK] = acts[i].f(part)
+        dys[i][start:start + CHUNK] = acts[i].df(part)
+    return [Curve(a, x, y, dy) for a, y, dy in zip(acts, ys, dys)]
