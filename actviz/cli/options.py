@@ -45,7 +45,25 @@ class _Strict:
 _STRICT_CLASSES: dict[type, type] = {}
 
 
+class _NoNul:
+    """Mixed into a copy of a path type: a NUL character (possible from a spec, never from a shell) is a
+    user error, not a crash in os.stat."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            shown = value.replace("\0", "\\0")
+            self.fail(f"{shown!r} contains a NUL character.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _strict_type(kind: click.ParamType) -> click.ParamType:
+    if isinstance(kind, click.Path) and not isinstance(kind, _NoNul):
+        cls = type(kind)
+        if cls not in _STRICT_CLASSES:
+            _STRICT_CLASSES[cls] = type(f"Strict{cls.__name__}", (_NoNul, cls), {})
+        fixed = object.__new__(_STRICT_CLASSES[cls])
+        fixed.__dict__.update(kind.__dict__)
+        return fixed
     if isinstance(kind, click.Tuple):
         fixed = copy.copy(kind)
         fixed.types = [_strict_type(t) for t in kind.types]

@@ -11,7 +11,7 @@ from actviz.context import Context, Validated
 from actviz.errors import ActvizError, UserError
 from actviz.gallery.manifest import manifest_text, plan
 from actviz.gallery.pool import Commands, Event, Outcome, _inside, _silenced, render_all
-from actviz.gallery.spec import Entry, Spec
+from actviz.gallery.spec import Entry, Spec, written_files
 
 
 def check_arguments(spec: Spec, entries: Iterable[Entry], cli, global_args: Iterable[str] = (), *,
@@ -30,6 +30,7 @@ def check_arguments(spec: Spec, entries: Iterable[Entry], cli, global_args: Iter
 
     confine = None if allow_outside else os.path.realpath(spec.root)
     extra = list(global_args)
+    claimed = written_files(spec)
     for entry in entries:
         where = f"{spec.path}: {entry.label}"
         ctx = click.Context(cli, info_name="actviz")
@@ -39,7 +40,7 @@ def check_arguments(spec: Spec, entries: Iterable[Entry], cli, global_args: Iter
         try:
             with _silenced(), _inside(spec.root), Context(confine=confine):
                 parsed = command.make_context(entry.command, entry.command_args(), parent=ctx, resilient_parsing=False)
-                _check_named_files(parsed)
+                _check_named_files(parsed, claimed, entry)
             with _silenced(), _inside(spec.root), Context(validate_only=True, confine=confine):
                 cli.main(args=[*extra, *entry.argv()], prog_name="actviz", standalone_mode=False)
         except Validated:
@@ -59,8 +60,9 @@ def check_arguments(spec: Spec, entries: Iterable[Entry], cli, global_args: Iter
                            f"(it must call actviz.context.validated() before any work)")
 
 
-def _check_named_files(ctx) -> None:
-    """Every file an entry's options name (a click.Path, e.g. ``--log``) must lie in the spec's folder."""
+def _check_named_files(ctx, claimed: dict[str, str], entry: Entry) -> None:
+    """Every file an entry's options name (a click.Path, e.g. ``--log``) must lie in the spec's folder, and
+    be none of the files the spec writes (nor one another entry's options named)."""
     import click
 
     for param in ctx.command.params:
@@ -68,8 +70,14 @@ def _check_named_files(ctx) -> None:
             continue
         value = ctx.params.get(param.name)
         for item in (value if isinstance(value, (list, tuple)) else [value]):
-            if item is not None and not (isinstance(item, str) and item == "-"):
-                check_inside(os.fspath(getattr(item, "name", item)), f"{param.opts[-1]}")
+            if item is None or (isinstance(item, str) and item == "-"):
+                continue
+            path = os.fspath(getattr(item, "name", item))
+            check_inside(path, param.opts[-1])
+            key = os.path.normcase(os.path.realpath(path))
+            if key in claimed:
+                raise UserError(f"{param.opts[-1]} {path!r} is {claimed[key]}")
+            claimed[key] = f"named by {param.opts[-1]} of {entry.label}"
 
 
 @dataclass

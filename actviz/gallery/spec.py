@@ -58,7 +58,9 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return f"figure {self.number} ({self.output})"
+        from actviz.atomic import shown
+
+        return f"figure {self.number} ({shown(self.output)})"
 
     def command_args(self, output: str | os.PathLike | None = None) -> list[str]:
         """The command's own arguments: args, ``-o`` and the output path."""
@@ -167,7 +169,9 @@ def _unknown_keys(table: dict, known: Iterable[str], where: str, what: str) -> N
 
 def _parse_entry(table: dict[str, Any], number: int, spec: str, commands: tuple[str, ...] | None) -> Entry:
     output = table.get("output")
-    where = f"{spec}: figure {number}" + (f" ({output})" if isinstance(output, str) and output else "")
+    from actviz.atomic import shown
+
+    where = f"{spec}: figure {number}" + (f" ({shown(output)})" if isinstance(output, str) and output else "")
     _unknown_keys(table, ENTRY_KEYS, where, "key")
     for key in REQUIRED_KEYS:
         if key not in table:
@@ -201,9 +205,11 @@ def _parse_entry(table: dict[str, Any], number: int, spec: str, commands: tuple[
 
 def _relative_path(text: str, where: str) -> str:
     """A normalised relative POSIX path inside the spec's folder."""
+    from actviz.atomic import shown
+
     p = PurePosixPath(text.strip().replace("\\", "/"))
     if p.is_absolute() or ":" in p.parts[0] or ".." in p.parts or not p.name or p.name == ".":
-        raise UserError(f"{where}: {text!r} must be a file path relative to the spec's folder, inside it")
+        raise UserError(f"{where}: {shown(text)!r} must be a file path relative to the spec's folder, inside it")
     return p.as_posix()
 
 
@@ -242,7 +248,10 @@ def check_paths(spec: Spec, *, allow_outside: bool = False) -> None:
 
     def claim(rel: str, label: str, key: str, owner: str) -> None:
         place = f"{where}: {label}: key {key!r}"
-        check_name(spec.root / rel, "output")
+        try:
+            check_name(spec.root / rel, "output")
+        except UserError as exc:
+            raise UserError(f"{place}: {exc}") from None
         real = os.path.realpath(spec.root / rel)
         if not allow_outside and not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
             raise UserError(f"{place}: {rel!r} leads outside the spec's folder (to {shown(real)}); "
@@ -264,6 +273,18 @@ def check_paths(spec: Spec, *, allow_outside: bool = False) -> None:
         for key, name in (("readme", spec.index.readme), ("html", spec.index.html)):
             if name is not None:
                 claim(name, "[index]", key, f"the [index] {key} file")
+
+
+def written_files(spec: Spec) -> dict[str, str]:
+    """The files a run of ``spec`` writes (and the spec itself), by resolved path: what each one is."""
+    owners = {_key(spec.path): "the spec itself", _key(spec.manifest_path): "the spec's manifest"}
+    for entry in spec.entries:
+        owners.setdefault(_key(spec.root / entry.output), f"the output of {entry.label}")
+    if spec.index is not None:
+        for key, name in (("readme", spec.index.readme), ("html", spec.index.html)):
+            if name is not None:
+                owners.setdefault(_key(spec.root / name), f"the [index] {key} file")
+    return owners
 
 
 def _key(path: Path) -> str:

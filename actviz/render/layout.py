@@ -83,7 +83,7 @@ def parse_size(text: str | None, default: tuple[float, float],
     if t in SIZES:
         w = SIZES[t]
         return _at_least((w, w * height_of(w)), minimum, text)
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t)
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t, re.ASCII)  # ASCII digits only
     if not m:
         raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
     w = float(m.group(1)) * scale

@@ -59,9 +59,11 @@ def _style_file(name: str, p: Path) -> str:
 
 
 def check(names: Sequence[str]) -> None:
-    """Resolve every style before any work (a user error names the first bad one)."""
+    """Resolve and read every style before any work, changing nothing (a user error names the first bad one)."""
     for name in names:
         resolve(name)
+    with matplotlib.rc_context():
+        apply(names)
 
 
 class _Collect(logging.Handler):
