@@ -64,6 +64,8 @@ INTERRUPTS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGH
 """The signals a run turns into an orderly stop (:func:`catch_interrupts`)."""
 
 _interrupted = False
+_deferring = 0
+"""Inside a commit's critical section (see :func:`_signals_held`), the handler only remembers the signal."""
 
 
 class Interrupted(BaseException):
@@ -80,6 +82,8 @@ def interrupt(signum: int | None = None, frame=None) -> None:
     """
     global _interrupted
     _interrupted = True
+    if _deferring:  # files are being put in place: the commit looks at the flag and puts them back
+        return
     raise KeyboardInterrupt
 
 
@@ -570,11 +574,17 @@ def echo(text: str) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[Callable[[], bool]]:
-    """Hold SIGINT, SIGTERM and SIGHUP back while files are put in place (they arrive afterwards);
-    yield a function that says whether one is waiting (or was caught and dropped)."""
+    """Hold SIGINT, SIGTERM and SIGHUP back while files are put in place; yield a function that says
+    whether one arrived meanwhile (or was caught and dropped before).
+
+    Two guards, since a signal may reach any thread: this thread blocks them (so that Python's own
+    default handlers cannot raise mid-rename), and :func:`interrupt`, delivered through another thread,
+    only remembers the signal while the section lasts. A signal blocked here arrives when it ends."""
+    global _deferring
     blockable = hasattr(signal, "pthread_sigmask")
     if blockable:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    _deferring += 1
 
     def arrived() -> bool:
         waiting = blockable and bool(set(signal.sigpending()) & set(INTERRUPTS))
@@ -583,6 +593,7 @@ def _signals_held() -> Iterator[Callable[[], bool]]:
     try:
         yield arrived
     finally:
+        _deferring -= 1
         if blockable:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 

@@ -29,7 +29,6 @@ import signal
 import stat
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -863,6 +862,22 @@ def a_signal_during_the_commit_puts_back_what_was_renamed(actviz, workdir, monke
 
 
 @fault
+def the_images_of_a_pgf_file_commit_with_it(actviz, workdir):
+    """PGF's companion PNGs are outputs of the run: all of them or none."""
+    args = ["boundary", "relu@3", "tanh@3", "--count", "20", "--steps", "5", "--dpi", "30", "-o", "b.pgf"]
+    assert actviz(*args).exit_code == 0
+    assert {p.name for p in workdir.glob("b*")} == {"b.pgf", "b-img0.png", "b-img1.png"}
+    for p in workdir.glob("b*"):
+        p.unlink()
+    (workdir / "b.pgf").write_bytes(OLD)
+    (workdir / "b-img1.png").mkdir()  # the second image cannot be written
+    before = _snapshot(workdir)
+    r = actviz(*args)
+    assert_one_line_failure(r, 1, "b-img1.png: it is a directory")
+    assert _snapshot(workdir) == before  # no b-img0.png, b.pgf as it was
+
+
+@fault
 def a_failed_run_removes_the_folders_it_made(actviz, workdir, monkeypatch):
     from matplotlib.figure import Figure
 
@@ -1258,11 +1273,11 @@ def a_huge_style_file_is_never_read(actviz, workdir, monkeypatch):
 def progress_moves_in_every_long_phase(actviz, workdir):
     """A batch's reporter hears of every phase: evaluating curves, training steps, warping, frames."""
     cases = {
-        "plot": ["plot", "relu", "tanh", "--samples", "200000", "--dpi", "30", "-o", "p.png"],
-        "data": ["data", "relu", "--samples", "200000", "-o", "d.csv"],
+        "plot": ["plot", "relu", "tanh", "--samples", "140000", "--dpi", "30", "-o", "p.png"],
+        "data": ["data", "relu", "--samples", "140000", "-o", "d.csv"],
         "warp": ["warp", "relu", "tanh", "--n", "2,5", "--points", "50", "--frames", "3", "--dpi", "30", "-o", "w.gif"],
-        "train": [*SMALL_TRAIN, "--steps", "400", "-o", "t.gif"],
-        "boundary": ["boundary", "relu@3", "tanh@3", "--count", "20", "--steps", "400", "--dpi", "30", "-o", "b.png"],
+        "train": [*SMALL_TRAIN, "--steps", "100", "-o", "t.gif"],
+        "boundary": ["boundary", "relu@3", "tanh@3", "--count", "20", "--steps", "100", "--dpi", "30", "-o", "b.png"],
     }
     phases = {"plot": 1, "data": 1, "warp": 2, "train": 2, "boundary": 1}
     for name, args in cases.items():
@@ -1287,7 +1302,6 @@ def progress_moves_in_every_long_phase(actviz, workdir):
 ], ids=lambda a: " ".join(a[:3]))
 def test_budget_estimates_match_measured_peaks(tmp_path, args):
     """The memory estimate is no less than the measured peak (to within 5%) and at most twice it."""
-    from actviz.context import Context
     from actviz.core import budgets
 
     seen = []

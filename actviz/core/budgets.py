@@ -15,7 +15,6 @@ is estimated to within about a third; time is a rough figure for a typical lapto
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Sequence
@@ -32,13 +31,15 @@ BASE_MB = 130.0
 """Peak memory of a small request: the interpreter, numpy, matplotlib, Pillow and one figure."""
 
 FRAME_BYTES_PER_PIXEL = 2.0
-"""Animation memory per pixel per frame: the palette frame, and its copy while the file is written
-(measured: a 200-frame, 1-megapixel GIF peaks 390 MB above a 50-frame one of 150 frames fewer... 2 B/px)."""
+"""Animation memory per pixel per frame: the palette frame, and its copy while the GIF is written
+(measured: a 1-megapixel warp GIF peaks at 228 MB with 50 frames and 522 MB with 200: 1.96 bytes a pixel
+a frame; WebP 1.2)."""
 
 LINE_BYTES_PER_POINT = 42.0
 """matplotlib's memory per point of a drawn curve (its copies of x and y, its path); with the arrays
-of f and f' (8 bytes each a point) fitted to plot's peaks: 1 function at 3 million samples with and
-without f', the whole catalogue at 100,000 and 1 million samples (within 10-35%, never under by more than 4%)."""
+of x, f and f' (8 bytes each a point, and 20 more of temporaries) fitted to plot's peaks: 1 function
+at 3 million samples with and without f', the whole catalogue at 100,000 and 1 million samples
+(estimates 8-19% above the peaks)."""
 
 TABLE_BYTES_PER_CELL = {"csv": 100.0, "tsv": 100.0, "json": 280.0}
 """Memory per number of a table (a Python float, its row list, its text), measured for data."""
@@ -145,7 +146,7 @@ def curves_cost(samples: int, functions: int, *, lines: int, panels: int, eval_s
     """``plot``: ``functions`` curves of ``samples`` points, ``lines`` drawn per function (f, f'),
     ``eval_seconds`` per point to evaluate them all."""
     points = samples * functions * lines
-    mb = PLOT_BASE_MB + panels * 1.5 + samples * (8 + 16 * functions) / MB + points * LINE_BYTES_PER_POINT / MB
+    mb = PLOT_BASE_MB + panels * 1.5 + samples * (28 + 16 * functions) / MB + points * LINE_BYTES_PER_POINT / MB
     return Cost(mb, samples * eval_seconds + points * DRAW_SECONDS_PER_POINT + panels * PANEL_SECONDS)
 
 
@@ -194,9 +195,5 @@ def warp_cost(ns: Sequence[int], activations: int, *, points: int, grid_points: 
     if frames:
         mb += animation_mb(frames, pixels) + 4 * pixels / MB
         seconds += frames * (per_pass + FRAME_SECONDS + panels * (points + grid_points) * DRAW_SECONDS_PER_POINT
-                             + pixels * 30 / ELEMENTS_PER_SECOND)
+                             + pixels * 3 / ELEMENTS_PER_SECOND)
     return Cost(mb, seconds)
-
-
-def rounded(value: float) -> int:
-    return int(math.ceil(value))
