@@ -1,8 +1,9 @@
 """Rendering entries: in this process, or on a pool of worker processes that start warm.
 
-The pool never imports the CLI: it is handed a runner (``run(argv, reporter)``, a
+The pool never imports the CLI: it is handed a runner (``run(argv, reporter, ...)``, a
 module-level function, so that workers can receive it) that renders one command line
-in a fresh context.
+in a fresh context. Workers and their fork server die with the process that started them
+(Linux ``PR_SET_PDEATHSIG``), so a killed batch leaves nothing running.
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from actviz.gallery.spec import Entry
 class Commands:
     """What the pool needs of the CLI, handed over by the ``render`` command.
 
-    ``run(argv, reporter)`` runs one command line in a fresh context (``actviz.cli.invoke``;
-    a module-level function, so workers receive it by name); ``preload`` names the modules
-    the fork server imports once so that every worker starts warm.
+    ``run(argv, reporter, keep=..., confine=...)`` runs one command line in a fresh context, its
+    outputs one transaction (``actviz.cli.invoke``; a module-level function, so workers receive it
+    by name): ``keep`` may leave a file as it was (:data:`actviz.atomic.Keep`), ``confine`` is the
+    folder every file it reads or writes must lie in. ``preload`` names the modules the fork
+    server imports once so that every worker starts warm.
     """
 
     run: Callable[..., Any]
