@@ -171,9 +171,12 @@ def check_output(path: str | os.PathLike, what: str = "output") -> Path:
 
 
 def check_distinct(paths: dict[str, str | os.PathLike]) -> None:
-    """Refuse two outputs of one run that are one file (symlinks followed): ``{"-o": ..., "--log": ...}``."""
+    """Refuse two outputs of one run that are one file (symlinks followed): ``{"-o": ..., "--log": ...}``
+    (None: not given)."""
     seen: dict[str, str] = {}
     for what, path in paths.items():
+        if path is None:
+            continue
         key = os.path.normcase(os.path.realpath(path))
         if key in seen:
             raise UserError(f"{seen[key]} and {what} name the same file {shown(path)}; give each its own")

@@ -166,6 +166,12 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("train relu -o adir.gif", 1, "is a directory"),
         ("train relu --title $x_$ -o x.gif", 2, "bad --title"),
         ("train relu --lr 1e30 --optimizer sgd --steps 30 --frames 2 --count 20 -o keep.gif", 1, "diverged"),
+        ("train sigmoid --regions-log r.csv -o x.gif", 2, "--regions-log needs a piecewise-linear activation"),
+        ("train expr:max(x,0) --regions-log r.csv -o x.gif", 2, "needs a piecewise-linear activation"),
+        ("train relu --regions-log r.txt -o x.gif", 2, "unsupported extension .txt"),
+        ("train relu --regions-log adir -o x.gif", 2, "unsupported extension (none)"),
+        ("train relu --view layers --data spiral --classes 3 -o x.gif", 2, "needs 2 classes"),
+        ("train relu --view layers --hidden 4,4,4 --size 5x3 -o x.gif", 2, "too small"),
     ],
     "boundary": [
         ("boundary", 2, "Missing option '-o'"),
@@ -184,6 +190,77 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("boundary relu -o adir.png", 1, "is a directory"),
         ("boundary relu --title a\x00b -o x.png", 2, "cannot draw --title"),
         ("boundary relu --lr 1e30 --optimizer sgd --steps 30 --count 20 -o x.png", 1, "diverged"),
+        ("boundary relu@4 sigmoid@4 --regions -o keep.png", 2, "--regions needs a piecewise-linear activation, "
+                                                               "and sigmoid is not"),
+        ("boundary --regions -o x.png", 2, "and sigmoid is not"),
+    ],
+    "layers": [
+        ("layers", 2, "Missing option '-o'"),
+        ("layers relu -o x.gif", 2, "for an animation use actviz train --view layers"),
+        ("layers relu -o x.txt", 2, "unsupported extension .txt"),
+        ("layers nope -o keep.png", 2, "unknown activation 'nope'"),
+        ("layers softmax -o x.png", 2, "layers cannot use softmax"),
+        ("layers relu --hidden 0 -o x.png", 2, "hidden layer size"),
+        ("layers relu --hidden 2,x -o x.png", 2, "hidden layer size"),
+        ("layers relu --data spiral --classes 3 -o x.png", 2, "needs 2 classes, not 3"),
+        ("layers relu --steps 0 -o x.png", 2, "steps must be between"),
+        ("layers relu --size 2x2 -o x.png", 2, "too small"),
+        ("layers relu --dpi 2400 --size 100x100 -o x.png", 2, "megapixels"),
+        ("layers relu --title $x_$ -o x.png", 2, "bad --title"),
+        ("layers relu -o adir.png", 1, "is a directory"),
+        ("layers relu --lr 1e30 --optimizer sgd --steps 30 --count 20 -o keep.png", 1, "diverged"),
+    ],
+    "depth": [
+        ("depth relu", 2, "nothing to do"),
+        ("depth nope -o keep.png", 2, "unknown activation 'nope'"),
+        ("depth softmax -o x.png", 2, "depth cannot use softmax"),
+        ("depth relu --train crelu -o x.png", 2, "depth cannot use crelu"),
+        ("depth relu --init nope -o x.png", 2, "unknown initialisation 'nope'"),
+        ("depth relu --init , -o x.png", 2, "no initialisation given"),
+        ("depth relu --init he,,xavier -o x.png", 2, "empty initialisation"),
+        ("depth relu --init gain:0 -o x.png", 2, "must be positive"),
+        ("depth relu --init gain:abc -o x.png", 2, "must be a number"),
+        ("depth soft_exponential:alpha=-0.5 --init gain -o x.png", 2, "cannot compute a gain"),
+        ("depth relu --depth 0 -o x.png", 2, "depth must be between"),
+        ("depth relu --width 0 -o x.png", 2, "width must be between"),
+        ("depth relu --input-dim 0 -o x.png", 2, "input dimension must be"),
+        ("depth relu --samples 1 -o x.png", 2, "samples must be between"),
+        ("depth relu --input-var 0 -o x.png", 2, "input variance"),
+        ("depth relu --input-var nan -o x.png", 2, "input variance"),
+        ("depth relu --gain-var -1 -o x.png", 2, "gain variance"),
+        ("depth relu --bias-std -1 -o x.png", 2, "bias standard deviation"),
+        ("depth relu --inputs cauchy -o x.png", 2, "'cauchy' is not one of"),
+        ("depth relu --depth 500 --width 4096 --samples 100000 -o x.png", 2, "too much work"),
+        ("depth relu -o x.gif", 2, "unsupported extension .gif"),
+        ("depth relu --data x.xml", 2, "unsupported extension .xml"),
+        ("depth relu --data keep.csv --depth 0", 2, "depth must be between"),
+        ("depth relu --steps 10 -o x.png", 2, "--steps only applies with --train"),
+        ("depth relu --train --samples 10 -o x.png", 2, "--samples only applies without --train"),
+        ("depth relu --train --seeds 0 -o x.png", 2, "seeds must be between"),
+        ("depth relu --train --dataset nope -o x.png", 2, "unknown data set"),
+        ("depth relu --train --count 1 -o x.png", 2, "count must be between"),
+        ("depth relu --train --lr -1 -o x.png", 2, "learning rate"),
+        ("depth relu --train --steps 0 -o x.png", 2, "steps must be between"),
+        ("depth relu --train --depth 101 -o x.png", 2, "depth must be between 1 and 100"),
+        ("depth relu --train --width 5000 -o x.png", 2, "hidden layer size"),
+        ("depth relu --train --seeds 100 --steps 100000 --width 512 -o x.png", 2, "too much work"),
+        ("depth relu --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+        ("depth relu --size 1x1 -o x.png", 2, "--size"),
+        ("depth relu --title $x^$ -o x.png", 2, "bad --title"),
+        ("depth relu -o adir.png", 1, "is a directory"),
+        ("depth relu --train --phase -o x.png", 2, "give one of them"),
+        ("depth relu --phase --seed 3 -o x.png", 2, "--seed does not apply with --phase"),
+        ("depth relu --phase --steps 3 -o x.png", 2, "--steps only applies with --train"),
+        ("depth relu --sigma-w 1 2 -o x.png", 2, "--sigma-w only applies with --phase"),
+        ("depth relu --train --bias-std 1 -o x.png", 2, "--bias-std does not apply with --train"),
+        ("depth relu --ncols 2 -o x.png", 2, "--ncols only applies with --train or --phase"),
+        ("depth tanh --phase --sigma-w 2 1 -o x.png", 2, "bad --sigma-w"),
+        ("depth tanh --phase --sigma-b -1 1 -o keep.png", 2, "bad --sigma-b"),
+        ("depth tanh --phase --depth 1 -o x.png", 2, "depth must be between 2"),
+        ("depth tanh --phase --init gain --data x.csv --input-var 0", 2, "input variance"),
+        ("depth soft_exponential:alpha=-0.5 --phase --init gain -o x.png", 2, "cannot compute a gain"),
+        ("depth tanh --phase --bias-std nan -o x.png", 2, "bias standard deviation"),
+        ("depth tanh --phase --gain-var 0 -o x.png", 2, "gain variance"),
     ],
     "render": [
         ("render", 2, "Missing argument"),
@@ -195,6 +272,69 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("render nocommand.toml -j 0", 2, "--jobs"),
     ],
 }
+
+BAD_INPUTS["loss"] = [
+    ("loss -o x.png", 2, "no loss given"),
+    ("loss hinge", 2, "Missing option '-o'"),
+    ("loss nope -o keep.png", 2, "unknown loss 'nope'"),
+    ("loss hinj -o x.png", 2, "did you mean hinge"),
+    ("loss hinge mse -o keep.csv", 2, "cannot draw these losses on one axis: hinge is a margin loss"),
+    ("loss --kind margin mse -o x.png", 2, "mse is a residual loss"),
+    ("loss huber:delta=0 -o x.png", 2, "out of range"),
+    ("loss huber:delta=nan -o x.png", 2, "must be a number"),
+    ("loss huber:beta=1 -o x.png", 2, "no parameter 'beta'"),
+    ("loss huber: -o x.png", 2, "no parameters"),
+    ("loss bce:target=2 -o keep.csv", 2, "out of range"),
+    ("loss hinge -o x.bmp", 2, "unsupported extension .bmp"),
+    ("loss hinge --kind nope -o x.png", 2, "'nope' is not one of"),
+    ("loss hinge --xlim 3 1 -o x.png", 2, "bad x range"),
+    ("loss hinge --samples 1 -o x.csv", 2, "samples must be between"),
+    ("loss hinge --ylim 1 0 -o x.png", 2, "bad --ylim"),
+    ("loss hinge --x 1,zz -o x.csv", 2, "must be a number"),
+    ("loss hinge --x 1 -o x.png", 2, "--x gives the points of a table"),
+    ("loss hinge --layout nope -o x.png", 2, "'nope' is not one of"),
+    ("loss hinge --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("loss hinge --title $x^$ -o x.png", 2, "bad --title"),
+    ("loss hinge -o adir.png", 1, "is a directory"),
+]
+BAD_INPUTS["optim"] = [
+    ("optim", 2, "Missing option '-o'"),
+    ("optim nope -o x.png", 2, "unknown optimiser 'nope'"),
+    ("optim adam:beta1=1 -o keep.png", 2, "out of range"),
+    ("optim adam:nope=1 -o x.png", 2, "no parameter 'nope'"),
+    ("optim rmsprop:centered=0.5 -o x.png", 2, "a switch: 0 or 1"),
+    ("optim " + "sgd " * 13 + "-o x.png", 2, "at most 12 optimisers"),
+    ("optim --surface nope -o x.png", 2, "unknown surface 'nope'"),
+    ("optim --surface rosenbrok -o x.png", 2, "did you mean rosenbrock"),
+    ("optim --surface expr:x+z -o x.png", 2, "bad expression 'x+z': unknown name 'z'"),
+    ("optim --surface expr:__import__('os') -o keep.gif", 2, "bad expression"),
+    ("optim --steps 0 -o x.png", 2, "steps must be between"),
+    ("optim --lr 0 -o x.png", 2, "learning rate must be a positive"),
+    ("optim --lr nan -o x.png", 2, "learning rate must be a positive"),
+    ("optim --lr-grid 0.1,x -o x.png", 2, "must be a number"),
+    ("optim --lr-grid 0.1,-1 -o x.png", 2, "positive numbers"),
+    ("optim --lr-rule best -o x.png", 2, "'best' is not one of"),
+    ("optim --noise -1 -o x.png", 2, "--noise"),
+    ("optim --seed -1 -o x.png", 2, "--seed"),
+    ("optim --start nan 0 -o x.png", 2, "bad --start"),
+    ("optim --xlim 2 1 -o x.png", 2, "bad --xlim"),
+    ("optim --ylim 0 inf -o x.png", 2, "bad --ylim"),
+    ("optim --frames 1 -o x.gif", 2, "frames must be at least 2"),
+    ("optim --frames 500 --steps 20 -o x.gif", 2, "cannot take 500 frames"),
+    ("optim --frames 5 -o x.png", 2, "--frames is for animations"),
+    ("optim --transparent -o x.gif", 2, "--transparent"),
+    ("optim -o x.txt", 2, "unsupported extension .txt"),
+    ("optim --size 1x1 -o x.png", 2, "--size"),
+    ("optim --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("optim --frames 400 --steps 1000 --size 30x30 --dpi 200 -o x.gif", 2, "--max-animation-mb"),
+    ("optim --title $x_$ -o x.png", 2, "bad --title"),
+    ("optim -o adir.gif", 1, "is a directory"),
+]
+BAD_INPUTS["train"] += [
+    ("train relu --optimizer nope -o x.gif", 2, "unknown optimiser 'nope'"),
+    ("train relu --optimizer adam:weight_decay=1 -o x.gif", 2, "set weight decay with --weight-decay"),
+    ("train relu --optimizer adam:lr=0.1 --lr 0.2 -o x.gif", 2, "the learning rate is given twice"),
+]
 
 SPECS = {
     "notoml.toml": "[[figure\n",
@@ -289,6 +429,28 @@ LATE_CHECKS: dict[str, list[tuple[Args, int, str]]] = {
         ("boundary relu --noise ٠.١ -o keep.png", 2, "is not a valid float"),
         (f"boundary relu -o {LONG}.png", 2, "a name of"),
     ],
+    "layers": [
+        ("layers relu --count ١٠ -o x.png", 2, "is not a valid integer"),
+        ("layers relu --hidden ² -o x.png", 2, "hidden layer size"),
+        (f"layers relu -o {LONG}.png", 2, "a name of"),
+    ],
+    "depth": [
+        ("depth relu --depth ٣ -o x.png", 2, "is not a valid integer"),
+        ("depth relu --input-var ０.５ -o x.png", 2, "is not a valid float"),
+        (("depth", "relu", "--data", "a\x00b.csv"), 2, "NUL"),
+        (f"depth relu -o {LONG}.png", 2, "a name of"),
+    ],
+    "loss": [
+        ("loss hinge --samples ٣ -o x.png", 2, "is not a valid integer"),
+        ("loss hinge --xlim -١ 1 -o x.png", 2, "is not a valid float"),
+        (("loss", "hinge", "--x", "", "-o", "x.csv"), 2, "needs at least one number"),
+        (("loss", "hinge", "-o", "a\x00b.png"), 2, "NUL"),
+    ],
+    "optim": [
+        ("optim adam --steps ١٠ -o x.png", 2, "is not a valid integer"),
+        ("optim adam --steps 10 --lr-grid 1,² -o x.png", 2, "must be a number"),
+        (f"optim adam -o {LONG}.png", 2, "a name of"),
+    ],
     "render": [
         ("render -j ٢ nocommand.toml", 2, "is not a valid integer"),
         ("render fifo.toml", 2, "not a regular file"),
@@ -328,6 +490,13 @@ LIMITS: dict[str, list[tuple[Args, int, str]]] = {
         ("train relu --count 1000000 --hidden 4096 -o x.gif", 2, "--max-memory-mb"),
         ("train relu --steps 10000000 --count 4000 -o x.gif", 2, "--max-minutes"),
         ("train relu --hidden 4096,4096 --frames 200 --steps 1000 -o keep.gif", 2, "--max-memory-mb"),
+    ],
+    "layers": [
+        ("layers relu --hidden 4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
+    ],
+    "loss": [
+        ("loss --kind margin --samples 10000000 -o x.png", 2, "--max-memory-mb"),
+        ("loss --kind margin --samples 10000000 -o keep.csv", 2, "--max-memory-mb"),
     ],
     "boundary": [
         ("boundary relu@4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
@@ -463,7 +632,8 @@ def test_a_multi_line_internal_error_is_still_one_line(actviz, workdir, monkeypa
 
 
 @pytest.mark.parametrize("args", [("plot", "relu"), ("data", "relu"), ("warp", "relu", "--points", "20"),
-                                  ("train", "relu", "--steps", "2", "--frames", "2")])
+                                  ("train", "relu", "--steps", "2", "--frames", "2"), ("loss", "hinge"),
+                                  ("optim", "--steps", "5")])
 def test_an_unwritable_folder_is_a_run_time_failure(actviz, workdir, monkeypatch, args):
     """Refused before any work, in one line (root may write anywhere, so the check itself is faked)."""
     locked = workdir / "locked"
@@ -496,8 +666,8 @@ SPEC_FRAGMENTS = {
 }
 """Rows whose spec twin fails as it should, in other words (the entry's output comes last in a spec)."""
 
-DRAWING_COMMANDS = ("plot", "data", "warp", "train", "boundary")
-"""Commands whose rows have a spec twin (render and list write no figure)."""
+DRAWING_COMMANDS = tuple(c for c in cli.COMMANDS if c not in ("list", "render"))
+"""Commands whose rows have a spec twin (render and list write no file a spec could name)."""
 
 GOOD_ENTRY = '[[figure]]\ntitle = "good"\ncommand = "plot"\nargs = ["relu", "--samples", "11"]\noutput = "first.png"\n\n'
 

@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from actviz.core.activation import BoundActivation
+from actviz.core.activation import Bound, BoundActivation
 from actviz.errors import UserError
 
 MAX_SAMPLES = 10_000_000
@@ -14,9 +14,9 @@ MAX_SAMPLES = 10_000_000
 
 @dataclass(frozen=True)
 class Curve:
-    """One activation evaluated on a grid."""
+    """One activation (or loss: anything bound with f and df) evaluated on a grid."""
 
-    act: BoundActivation
+    act: BoundActivation | Bound
     x: np.ndarray
     y: np.ndarray
     dy: np.ndarray
@@ -48,7 +48,7 @@ are the same as in one call)."""
 
 
 def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation at the points ``x``;
+    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``;
     ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve)."""
     x = np.asarray(x, dtype=float)
     if progress is None:
@@ -61,3 +61,17 @@ def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> l
         ys[i][start:start + CHUNK] = acts[i].f(part)
         dys[i][start:start + CHUNK] = acts[i].df(part)
     return [Curve(a, x, y, dy) for a, y, dy in zip(acts, ys, dys)]
+
+
+def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:
+    """Columns ``x``, then ``f[spec]`` and ``df[spec]`` per curve, and one row per point (curves share x)."""
+    columns = ["x"]
+    for c in curves:
+        columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
+    rows = []
+    for i, xv in enumerate(curves[0].x):
+        row = [float(xv)]
+        for c in curves:
+            row += [float(c.y[i]), float(c.dy[i])]
+        rows.append(row)
+    return columns, rows

@@ -59,14 +59,17 @@ def overlay_figure(
     title: str | None = None,
     legend: bool = True,
     formula: str = "none",
+    xlabel: str = r"$x$",
+    ylabels: tuple[str, str] = (r"$f(x)$", r"$f'(x)$"),
 ) -> Figure:
-    """f(x) and, optionally, f'(x) side by side, all curves overlaid."""
+    """f(x) and, optionally, f'(x) side by side, all curves overlaid (``xlabel``/``ylabels`` name the
+    axes: a loss figure draws l(m) and l'(m) against the margin, say)."""
     fig = new_figure(*size, dpi=dpi)
     ncols = 2 if derivative else 1
     axes = fig.subplots(1, ncols, squeeze=False)[0]
-    panels = [(axes[0], "y", r"$f(x)$", ylim)]
+    panels = [(axes[0], "y", ylabels[0], ylim)]
     if derivative:
-        panels.append((axes[1], "dy", r"$f'(x)$", dylim))
+        panels.append((axes[1], "dy", ylabels[1], dylim))
     x = curves[0].x
     for ax, attr, ylabel, lim in panels:
         for i, c in enumerate(curves):
@@ -75,7 +78,7 @@ def overlay_figure(
             ax.plot(c.x, getattr(c, attr), label=_label(c, formula), **dash)
         ax.set_xlim(float(x[0]), float(x[-1]))
         ax.set_ylim(*(lim or _limits([getattr(c, attr) for c in curves])))
-        ax.set_xlabel(r"$x$")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.axhline(0, color="0.5", linewidth=0.6, zorder=0)
         ax.axvline(0, color="0.5", linewidth=0.6, zorder=0)
@@ -109,8 +112,10 @@ def grid_figure(
     legend: bool = True,
     formula: str = "title",
     ncols: int | None = None,
+    ylabels: tuple[str, str] = (r"$f(x)$", r"$f'(x)$"),
 ) -> Figure:
-    """One panel per function: f solid, f' dashed; with formulas in the panel titles."""
+    """One panel per function: f solid, f' dashed; with formulas in the panel titles (``ylabels``
+    name the two lines in the legend)."""
     n = len(curves)
     ncols = ncols or min(n, max(1, round(math.sqrt(n * 1.4))))
     nrows = math.ceil(n / ncols)
@@ -120,10 +125,10 @@ def grid_figure(
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     f_color, df_color = "C0", "C1"
     for ax, c in zip(axes, curves):
-        ax.plot(c.x, c.y, color=f_color, label=r"$f(x)$")
+        ax.plot(c.x, c.y, color=f_color, label=ylabels[0])
         series = [c.y]
         if derivative:
-            ax.plot(c.x, c.dy, color=df_color, linestyle="--", linewidth=1.2, label=r"$f'(x)$")
+            ax.plot(c.x, c.dy, color=df_color, linestyle="--", linewidth=1.2, label=ylabels[1])
             series.append(c.dy)
         ax.set_xlim(float(c.x[0]), float(c.x[-1]))
         ax.set_ylim(*(ylim or _limits(series)))
