@@ -1252,9 +1252,17 @@ def _start_batch(folder: Path, jobs: str) -> subprocess.Popen:
     return proc
 
 
-def _wait_figures(proc: subprocess.Popen, folder: Path, count: int) -> None:
+def _manifest_count(folder: Path) -> int:
+    try:
+        return len(json.loads((folder / ".spec.manifest.json").read_text())["outputs"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def _wait_figures(proc: subprocess.Popen, folder: Path, count: int, recorded: bool = False) -> None:
+    """Wait until ``count`` figures are in place (``recorded``: and in the manifest)."""
     deadline = time.monotonic() + 180
-    while len(_figures(folder)) < count:
+    while (_manifest_count(folder) if recorded else len(_figures(folder))) < count:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"the batch ended or stalled: {proc.communicate()[1].decode()[-2000:]}")
@@ -1295,7 +1303,7 @@ def _recorded(folder: Path) -> dict:
 for _signum in ("SIGTERM", "SIGINT", "SIGHUP"):
     def _one_process_batch(actviz, tmp_path, _signum=_signum):
         proc = _start_batch(tmp_path, "1")
-        _wait_figures(proc, tmp_path, 3)
+        _wait_figures(proc, tmp_path, 3, recorded=True)  # three finished figures
         proc.send_signal(getattr(signal, _signum))
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 130 and err.decode().splitlines() == ["actviz: error: interrupted"], err
