@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from actviz.core.datasets import Dataset
-    from actviz.core.fit import FitSettings
+    from actviz.core.fit import DataSettings, FitSettings
     from actviz.core.net import Architecture, TrainingRun
     from actviz.core.warp import WarpResult, WarpSettings
     from actviz.render.layout import FigureSettings
@@ -107,7 +107,7 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-           x: np.ndarray | None = None, command: str = "plot") -> list[Curve]:
+           x: np.ndarray | None = None, progress: Progress | None = None, command: str = "plot") -> list[Curve]:
     """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
 
     Parameters
@@ -121,6 +121,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
         Explicit points.
     command : str
         Names the caller when a gated function (which has no curve) is refused.
+    progress : callable, optional
+        Wraps the pieces of work (e.g. :func:`actviz.progress.tracker`); the values are the same.
 
     Returns
     -------
@@ -133,7 +135,7 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     for act in acts:  # a gated function has no curve: refuse it before any work
         act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
-    return evaluate(acts, points)
+    return evaluate(acts, points, progress)
 
 
 LAYOUTS = ("overlay", "grid")
@@ -143,7 +145,7 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
                 layout: str = "overlay", derivative: bool = True, ylim: tuple[float, float] | None = None,
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
                 formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
-                styles: Sequence[str] = ()) -> "Figure":
+                styles: Sequence[str] = (), progress: Progress | None = None) -> "Figure":
     """A Figure of f(x) and f'(x).
 
     Parameters
@@ -167,13 +169,15 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
     dpi : float
     styles : sequence of str
         actviz styles, matplotlib style names or ``.mplstyle`` paths, applied in order.
+    progress : callable, optional
+        Wraps the pieces of evaluation work (e.g. :func:`actviz.progress.tracker`).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     _choice(layout, LAYOUTS, "layout")
-    return draw_curves(curves(specs, xlim=xlim, samples=samples), _figure(size, dpi, styles, title), layout=layout,
+    return draw_curves(curves(specs, xlim=xlim, samples=samples, progress=progress), _figure(size, dpi, styles, title), layout=layout,
                        derivative=derivative, ylim=ylim, dylim=dylim, legend=legend, formula=formula)
 
 
@@ -282,11 +286,12 @@ def warp_settings(activations: Sequence[str | BoundActivation] | None = None, ns
                              scale=scale, weights=weights, bias=bias, grid=grid)
 
 
-def compute_warp(settings: "WarpSettings") -> "WarpResult":
-    """Push the spiral through every activation at every width of validated ``settings``."""
+def compute_warp(settings: "WarpSettings", progress: Progress | None = None) -> "WarpResult":
+    """Push the spiral through every activation at every width of validated ``settings``
+    (``progress`` wraps the sequence of panels, e.g. :func:`actviz.progress.tracker`)."""
     from actviz.core import warp
 
-    return warp.compute(settings)
+    return warp.compute(settings, progress)
 
 
 def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
@@ -588,9 +593,12 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
 
 def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
                     figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
-                    progress: Progress | None = None, regions: bool = False) -> "Figure":
-    """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
-    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress)
+                    progress: Progress | None = None, regions: bool = False,
+                    steps: Callable[[int], None] | None = None) -> "Figure":
+    """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`);
+    ``steps(k)`` hears of every k training steps done, over all the networks."""
+    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress,
+                             steps=steps)
     return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols)
 
 
@@ -605,7 +613,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings", *,
-                    segments: bool = False, regions: bool = False, progress: Progress | None = None) -> "list[Panel]":
+                    segments: bool = False, regions: bool = False, progress: Progress | None = None,
+                    steps: Callable[[int], None] | None = None) -> "list[Panel]":
     """Train each architecture on ``data`` and return one panel per network, for :func:`panels_figure`.
 
     Parameters
@@ -620,6 +629,8 @@ def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: 
         Give every panel its exact cells (``panel.regions``); a smooth activation is refused.
     progress : callable, optional
         Wraps the sequence of networks to train.
+    steps : callable, optional
+        Called with the number of training steps done since its last call, over all the networks.
 
     Returns
     -------
@@ -636,7 +647,7 @@ def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: 
     box = data_box(data)
     panels = []
     for arch in (progress(archs) if progress else archs):
-        run = run_training(arch, data, settings)
+        run = run_training(arch, data, settings, steps)
         cells = boundary = None
         if (segments or regions) and exact.is_piecewise_linear(arch.act):
             cells = exact.linear_regions(arch, run.final.theta, box)
@@ -1229,3 +1240,145 @@ def citations(names: Iterable[str] = (), *, all_: bool = False) -> str:
 def framework_entries(framework: str) -> list:
     """(entry, ship) pairs of one framework (torch, keras, jax, flax, hf): its spellings, defaults, entries."""
     return _registry().framework(framework)
+
+
+# ---- checks before work: what a request will need, refused up front (issue 14) ---------------
+
+__all__ += ["check_data", "check_plot", "check_training", "check_warp"]
+
+BOUNDARY_RASTER = 300 * 300
+"""Points at which ``boundary`` evaluates each network for its decision regions."""
+
+
+def _probe(fns, lo: float, hi: float, samples: int):
+    """Seconds per point of evaluating ``fns`` together, and their values on up to 2048 points of [lo, hi]."""
+    from actviz.core.budgets import seconds_per_point
+
+    return seconds_per_point(fns, lo, hi, max(2, min(samples, 2048)))
+
+
+def _padded(values: Sequence[np.ndarray]) -> tuple[float, float] | None:
+    """The y-limits the curve renderer fits to ``values`` (None: no finite value)."""
+    finite = [v[np.isfinite(v)] for v in values]
+    finite = [v for v in finite if v.size]
+    if not finite:
+        return None
+    lo, hi = min(float(v.min()) for v in finite), max(float(v.max()) for v in finite)
+    with np.errstate(all="ignore"):
+        span = hi - lo if hi - lo >= 1e-9 else max(abs(hi), 1.0)
+        return lo - 0.06 * span, hi + 0.06 * span
+
+
+def check_plot(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
+               samples: int = 801, layout: str = "overlay", derivative: bool = True,
+               ylim: tuple[float, float] | None = None, dylim: tuple[float, float] | None = None,
+               formula: str | None = None, styles: Sequence[str] = ()) -> None:
+    """Refuse, before any work, a plot that could not be drawn or would exhaust the budgets: curves with no
+    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold.
+
+    Parameters
+    ----------
+    specs, xlim, samples, layout, derivative, ylim, dylim, formula, styles
+        As for :func:`plot_figure`.
+    """
+    from actviz.core import budgets
+    from actviz.core.curves import check_grid
+
+    _choice(layout, LAYOUTS, "layout")
+    check_grid(xlim, samples)
+    acts = [as_bound(s) for s in specs]
+    seconds, values = _probe([a.f for a in acts] + [a.df for a in acts], xlim[0], xlim[1], samples)
+    ys, dys = values[:len(acts)], values[len(acts):]
+    for act, y in zip(acts, ys):
+        if not np.isfinite(y).any() and not np.isfinite(act.f(np.linspace(*xlim, samples))).any():
+            raise UserError(f"{act.spec} has no finite value for x in [{xlim[0]:g}, {xlim[1]:g}]: nothing to draw; "
+                            f"choose another --xlim")
+    panels = [(ys, ylim, "f")] + ([(dys, dylim, "f'")] if derivative else [])
+    if layout == "grid":
+        panels = [([y, *([dy] if derivative else [])], ylim, "f") for y, dy in zip(ys, dys)]
+    for series, given, name in panels:
+        fitted = None if given is not None else _padded(series)
+        if fitted is not None and not all(map(np.isfinite, fitted)):
+            raise UserError(f"the values of {name} reach {max(float(np.nanmax(np.abs(v[np.isfinite(v)]), initial=0)) for v in series):.3g}: "
+                            f"too large to draw; give a narrower --xlim or set {'--ylim' if name == 'f' else '--dylim'}")
+    shown = formula or ("title" if layout == "grid" else "none")
+    if shown != "none" and not (shown == "title" and layout == "overlay" and len(acts) > 1):
+        from actviz.render.text import check_text
+
+        for act in acts:
+            check_text(act.latex, f"formula of {act.spec}", styles)
+    lines = 2 if derivative else 1
+    cost = budgets.curves_cost(samples, len(acts), lines=lines, panels=len(acts) if layout == "grid" else lines,
+                               eval_seconds=seconds)
+    budgets.check_cost("this plot", cost, "use fewer --samples or functions")
+
+
+def check_data(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
+               samples: int = 101, x: Sequence[float] | None = None, fmt: str = "csv") -> None:
+    """Refuse, before any work, a table that would exhaust the budgets (see :func:`curves`).
+
+    Parameters
+    ----------
+    specs, xlim, samples, x
+        As for :func:`curves`.
+    fmt : {"csv", "tsv", "json"}
+    """
+    from actviz.core import budgets
+    from actviz.core.curves import check_grid
+
+    acts = [as_bound(s) for s in specs]
+    if x is None:
+        check_grid(xlim, samples)
+        lo, hi, rows = xlim[0], xlim[1], samples
+    else:
+        lo, hi, rows = min(x), max(x), len(x)
+    seconds, _ = _probe([a.f for a in acts] + [a.df for a in acts], lo, hi if hi > lo else lo + 1, rows)
+    cost = budgets.table_cost(rows, 1 + 2 * len(acts), fmt, eval_seconds=seconds)
+    budgets.check_cost("this table", cost, "use fewer --samples or functions")
+
+
+def check_warp(settings: "WarpSettings", *, frames: int = 0, pixels: int = 0, metrics: bool = False) -> None:
+    """Refuse, before any work, a warp (figure, animation of ``frames`` frames of ``pixels`` pixels,
+    metrics) that would exhaust the budgets."""
+    from actviz.core import budgets
+
+    reach = 2 * settings.scale + settings.bias
+    seconds, _ = _probe([a.f for a in settings.acts], -reach, reach, 2048)
+    grid_points = 18 * 201 if settings.grid else 0
+    cost = budgets.warp_cost(settings.ns, len(settings.acts), points=settings.points, grid_points=grid_points,
+                             frames=frames, pixels=pixels, act_seconds=2 * seconds / len(settings.acts),
+                             metrics=metrics)
+    budgets.check_cost("this warp", cost, "use fewer or smaller --n, fewer --points or --frames, or no --grid")
+
+
+def check_training(archs: Sequence["Architecture"], data: "DataSettings", settings: "FitSettings", *, frames: int = 0,
+                   pixels: int = 0, view: str = "logit", raster: int = 0) -> None:
+    """Refuse, before any work, training runs that would exhaust the budgets: with ``frames``, an animation
+    of that many frames of ``pixels`` pixels whose input view evaluates the network at ``raster`` points a
+    frame; without, decision regions over ``raster`` points per network.
+
+    ``data`` is a :class:`~actviz.core.fit.DataSettings` (nothing is generated).
+    """
+    from actviz.core import budgets
+
+    total = budgets.Cost(0.0, 0.0)
+    for arch in archs:
+        seconds, _ = _probe([arch.act.f, arch.act.df], -5.0, 5.0, 2048)
+        layers = (2, *arch.hidden, arch.classes)
+        batch = min(settings.batch or data.count, data.count)
+        kept = len(settings.record())
+        if frames:
+            rasters = [data.count + 2 * 13 * 120 + 2000]
+            if view in ("input", "both"):
+                rasters.append(raster)
+            evaluations = frames
+        else:
+            rasters, evaluations = [raster], 1
+        cost = budgets.network_cost(layers, count=data.count, batch=batch, steps=settings.steps, snapshots=kept,
+                                    act_seconds=seconds, rasters=rasters, evaluations=evaluations)
+        total = total.peak(cost)
+    if frames:
+        total = total + budgets.Cost(budgets.animation_mb(frames, pixels) + 4 * pixels / 1e6,
+                                     frames * budgets.FRAME_SECONDS)
+    what = "this training run" if len(archs) == 1 else f"training these {len(archs)} networks"
+    budgets.check_cost(what, total, "use a smaller --count, --hidden or --steps" + (", or fewer --frames" if frames else ""))

@@ -28,19 +28,39 @@ class Curve:
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
     """``samples`` evenly spaced points over ``xlim``, validated."""
+    check_grid(xlim, samples)
+    return np.linspace(xlim[0], xlim[1], samples)
+
+
+def check_grid(xlim: tuple[float, float], samples: int) -> None:
+    """Refuse a bad x range or number of samples (without making the grid)."""
     lo, hi = xlim
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or not np.isfinite(hi - lo):
         raise UserError(f"bad x range {lo:g}..{hi:g}: needs two finite numbers, the first smaller "
                         f"(and at most {np.finfo(float).max:.3g} apart)")
     if not 2 <= samples <= MAX_SAMPLES:
         raise UserError(f"samples must be between 2 and {MAX_SAMPLES:,}, got {samples}")
-    return np.linspace(lo, hi, samples)
 
 
-def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``."""
+CHUNK = 1 << 16
+"""Points evaluated at a time when progress is reported (f and f' work point by point, so the values
+are the same as in one call)."""
+
+
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> list[Curve]:
+    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``;
+    ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve)."""
     x = np.asarray(x, dtype=float)
-    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+    if progress is None:
+        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+    pieces = [(i, start) for i in range(len(acts)) for start in range(0, max(len(x), 1), CHUNK)]
+    ys = [np.empty(x.shape) for _ in acts]
+    dys = [np.empty(x.shape) for _ in acts]
+    for i, start in progress(pieces):
+        part = x[start:start + CHUNK]
+        ys[i][start:start + CHUNK] = acts[i].f(part)
+        dys[i][start:start + CHUNK] = acts[i].df(part)
+    return [Curve(a, x, y, dy) for a, y, dy in zip(acts, ys, dys)]
 
 
 def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:
