@@ -45,6 +45,13 @@ def _figure(size, dpi, styles, title=None, transparent=False) -> "FigureSettings
     return FigureSettings(size=size, dpi=dpi, styles=tuple(styles), transparent=transparent, title=title)
 
 
+def _one_input(acts: Sequence[BoundActivation], command: str) -> Sequence[BoundActivation]:
+    """Refuse gated functions, which have no curve (they take two inputs), before any work."""
+    for act in acts:
+        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
+    return acts
+
+
 def _choice(value: str, choices: Sequence[str], what: str) -> str:
     if value not in choices:
         raise UserError(f"unknown {what} {value!r}: use one of {', '.join(choices)}")
@@ -129,11 +136,9 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     list of Curve
         One per activation, with arrays ``x``, ``y`` and ``dy``.
     """
-    acts = [as_bound(s) for s in specs]
+    acts = _one_input([as_bound(s) for s in specs], command)
     if not acts:
         raise UserError("no activation given")
-    for act in acts:  # a gated function has no curve: refuse it before any work
-        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
     return evaluate(acts, points, progress)
 
@@ -1286,13 +1291,14 @@ def check_plot(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, flo
 
     _choice(layout, LAYOUTS, "layout")
     check_grid(xlim, samples)
-    acts = [as_bound(s) for s in specs]
+    acts = _one_input([as_bound(s) for s in specs], "plot")
     seconds, values = _probe([a.f for a in acts] + [a.df for a in acts], xlim[0], xlim[1], samples)
     ys, dys = values[:len(acts)], values[len(acts):]
     for act, y in zip(acts, ys):
-        if not np.isfinite(y).any() and not np.isfinite(act.f(np.linspace(*xlim, samples))).any():
-            raise UserError(f"{act.spec} has no finite value for x in [{xlim[0]:g}, {xlim[1]:g}]: nothing to draw; "
-                            f"choose another --xlim")
+        # a curve needs two finite points (exp(1000)*x is finite at x = 0 only)
+        if np.isfinite(y).sum() < 2 and np.isfinite(act.f(np.linspace(*xlim, samples))).sum() < 2:
+            raise UserError(f"{act.spec} has no finite value for x in [{xlim[0]:g}, {xlim[1]:g}] but at one point at "
+                            f"most: nothing to draw; choose another --xlim")
     panels = [(ys, ylim, "f")] + ([(dys, dylim, "f'")] if derivative else [])
     if layout == "grid":
         panels = [([y, *([dy] if derivative else [])], ylim, "f") for y, dy in zip(ys, dys)]
@@ -1326,7 +1332,7 @@ def check_data(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, flo
     from actviz.core import budgets
     from actviz.core.curves import check_grid
 
-    acts = [as_bound(s) for s in specs]
+    acts = _one_input([as_bound(s) for s in specs], "data")
     if x is None:
         check_grid(xlim, samples)
         lo, hi, rows = xlim[0], xlim[1], samples

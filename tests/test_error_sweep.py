@@ -50,6 +50,7 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("--max-megapixels nan plot relu --size 100x100 --dpi 2400 -o x.png", 2, "--max-megapixels"),
         ("--max-animation-mb -1 warp -o x.gif", 2, "--max-animation-mb"),
         ("--max-animation-mb nan warp -o x.gif", 2, "--max-animation-mb"),
+        ("--max-animation-mb 100 train relu --steps 10 --frames 10 --size 15x15 -o x.webp", 2, "--max-animation-mb"),
         ("plot relu -o x.png --max-megapixels 5", 2, "No such option"),
     ],
     "list": [
@@ -192,7 +193,6 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("train relu --format animate -o full", 2, "holds other files"),
         ("train relu --format animate -o bad%name", 2, "TeX's special characters"),
         ("train relu --format animate -o keep.csv", 1, "is a file, not a folder"),
-        ("--max-animation-mb 100 train relu --steps 10 --frames 10 --size 15x15 -o x.webp", 2, "--max-animation-mb"),
     ],
     "boundary": [
         ("boundary", 2, "Missing option '-o'"),
@@ -725,6 +725,7 @@ FOUND_WHILE_DRAWING = {
 SPEC_FRAGMENTS = {
     "plot relu -o x.png --xlim 1": "Invalid value for '--xlim'",
     "train relu --log gif.csv -o keep.gif": "--log 'gif.csv' is the output of figure 2 (keep.gif)",
+    "train relu --format animate -o full": "'full' is a directory",  # a spec's existing outputs must be files
 }
 """Rows whose spec twin fails as it should, in other words (the entry's output comes last in a spec)."""
 
