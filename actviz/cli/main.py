@@ -17,6 +17,7 @@ from actviz.context import Context, Limits, Reporter
 from actviz.atomic import catch_interrupts, interrupted
 from actviz.cli.options import FloatRange
 from actviz.errors import ActvizError
+from actviz.threads import single_threaded_blas
 
 COMMANDS: dict[str, str] = {
     "list": "actviz.cli.listing:list_cmd",
@@ -81,7 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     (budgets, verbosity, definitions) is left behind in the process.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    with catch_interrupts(), Context():  # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
+    # one BLAS thread unless the user's environment asks for more (set before numpy loads);
+    # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
+    with single_threaded_blas(), catch_interrupts(), Context():
         _run(args, _debug_wanted(args))
 
 
