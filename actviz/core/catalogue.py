@@ -33,9 +33,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-import numpy as np
-
 from actviz.core import numerics as nx
+from actviz.core.lazy import numpy as np  # numpy loads when a function first runs (actviz list needs none)
 from actviz.core.activation import Activation, Param, Properties
 
 INF = math.inf
@@ -109,12 +108,12 @@ _add("sigmoid", "Sigmoid", "sigmoidal", nx.sigmoid, nx.sigmoid_d,
      ends=_SIG_ENDS, dends=_SIG_DENDS, aliases=("logistic",), source="article,catalogue26,torch",
      note="f' = f(1-f), largest (1/4) at 0.")
 
-_add("tanh", "Tanh", "sigmoidal", np.tanh, nx.sech2,
+_add("tanh", "Tanh", "sigmoidal", lambda x: np.tanh(x), nx.sech2,
      r"$f(x)=\tanh(x)$", _props(_SYM_ENDS, 1.0, _ODD_MONO),
      ends=_SYM_ENDS, dends=_SIG_DENDS, aliases=("hyperbolic_tangent",), source="article,catalogue26,torch",
      note="f' = 1 - f^2 (computed as sech^2 to stay accurate in the tails); f'(0) = 1.")
 
-_add("arctan", "ArcTan", "sigmoidal", np.arctan, lambda x: nx.rsqrt1p(x, 1.0) ** 2,
+_add("arctan", "ArcTan", "sigmoidal", lambda x: np.arctan(x), lambda x: nx.rsqrt1p(x, 1.0) ** 2,
      r"$f(x)=\tan^{-1}(x)$", _props((-math.pi / 2, math.pi / 2), 1.0, _ODD_MONO),
      ends=(-math.pi / 2, math.pi / 2), dends=_SIG_DENDS, aliases=("atan", "inverse_tangent"),
      source="article,catalogue26")
@@ -187,7 +186,7 @@ _add("binary_step", "Binary Step", "sigmoidal",
      source="article,catalogue26",
      note="Heaviside step with f(0) = 1 (torch.heaviside(x, 1)); f' = 0 everywhere (undefined at 0).")
 
-_add("signum", "Signum", "sigmoidal", np.sign, nx.zeros,
+_add("signum", "Signum", "sigmoidal", lambda x: np.sign(x), nx.zeros,
      r"$f(x)=\mathrm{sgn}(x)$", _props(_SYM_ENDS, 0.0, "monotonic zero_centred"),
      ends=_SYM_ENDS, dends=_SIG_DENDS, kinks=(0.0,), aliases=("sign", "sgn"), source="catalogue26",
      note="-1, 0, 1; f' = 0 everywhere (undefined at 0), as torch.sign's gradient.")
@@ -432,7 +431,7 @@ _add("soft_exponential", "Soft Exponential", "other", nx.soft_exp, nx.soft_exp_d
           "x > (alpha^2-1)/(-alpha) (f = -inf at that end, NaN below); for alpha > 0 it overflows to +inf "
           "where e^(alpha x)/alpha exceeds the float range.")
 
-_add("absolute", "Absolute", "other", np.abs, np.sign,
+_add("absolute", "Absolute", "other", lambda x: np.abs(x), lambda x: np.sign(x),
      r"$f(x)=|x|$", _props((0, INF), 1.0),
      ends=(INF, INF), dends=(-1.0, 1.0), kinks=(0.0,), aliases=("abs",), source="catalogue26",
      note="f'(0) = 0 as torch.abs's gradient.")
@@ -444,12 +443,12 @@ _add("gaussian", "Gaussian", "other",
      ends=(0.0, 0.0), dends=(0.0, 0.0), aliases=("gauss",), source="catalogue26",
      note="Steepest (sqrt(2/e)) at x = +-1/sqrt(2).")
 
-_add("sinusoid", "Sinusoid", "other", np.sin, np.cos,
+_add("sinusoid", "Sinusoid", "other", lambda x: np.sin(x), lambda x: np.cos(x),
      r"$f(x)=\sin(x)$", _props(_SYM_ENDS, 1.0, "zero_centred smooth"),
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("sin", "sine"), source="catalogue26",
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")
 
-_add("cos", "Cos", "other", np.cos, lambda x: -np.sin(x),
+_add("cos", "Cos", "other", lambda x: np.cos(x), lambda x: -np.sin(x),
      r"$f(x)=\cos(x)$", _props(_SYM_ENDS, 1.0, "smooth"),
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("cosine",), source="catalogue26",
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from actviz.core.lazy import numpy as np  # numpy loads when a function first runs (actviz list needs none)
 
 INF = math.inf
 NAN = math.nan
