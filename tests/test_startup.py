@@ -42,3 +42,16 @@ def test_catalogue_functions_still_evaluate_after_a_light_start():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 40
+
+
+def test_training_figures_need_no_mathtext(tmp_path):
+    """Unicode primes, not $x'$: building mathtext's grammar costs 40-70 ms on the first draw."""
+    code = ("import sys; from actviz.cli import main\n"
+            "for args in (['train', '--steps', '5', '--frames', '2', '--view', 'both', '-o', sys.argv[1]],\n"
+            "             ['boundary', 'relu@3', '--steps', '5', '--units', '-o', sys.argv[2]]):\n"
+            "    try:\n        main(['-q', *args])\n    except SystemExit as exc:\n        assert not exc.code\n"
+            "from matplotlib.mathtext import MathTextParser\nprint(MathTextParser._parser is None)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.gif"), str(tmp_path / "b.png")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
