@@ -5,6 +5,7 @@ when help lists them), so start-up stays fast and never imports matplotlib.
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -79,13 +80,20 @@ def main(argv: list[str] | None = None) -> None:
 
     0 success; 1 failure at run time; 2 the user's mistake; 130 interrupted. Every
     invocation runs in a fresh :class:`~actviz.context.Context`: nothing it sets
-    (budgets, verbosity, definitions) is left behind in the process.
+    (budgets, verbosity, definitions) is left behind in the process. Without ``argv``
+    it is the program itself and ends the process (see :func:`gc.freeze` below).
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    # one BLAS thread unless the user's environment asks for more (set before numpy loads);
-    # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
-    with single_threaded_blas(), catch_interrupts(), Context():
-        _run(args, _debug_wanted(args))
+    try:
+        # one BLAS thread unless the user's environment asks for more (set before numpy loads);
+        # SIGINT and SIGTERM raise KeyboardInterrupt, and are remembered
+        with single_threaded_blas(), catch_interrupts(), Context():
+            _run(args, _debug_wanted(args))
+    finally:
+        if argv is None:  # the program itself (console script, python -m actviz): the process ends now
+            # spare the collector's last pass over every object at exit (0.15 s of CPU after an
+            # animation); memory goes back to the system with the process anyway
+            gc.freeze()
 
 
 def invoke(args: list[str], reporter: Reporter | None = None) -> int | None:
