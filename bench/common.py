@@ -80,13 +80,27 @@ def child_wall(*args: str, env: Mapping[str, str] | None = None) -> float:
     return time.perf_counter() - t
 
 
+PEAK_PROBE = """
+import resource, sys
+{prelude}
+from actviz.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+try:  # this process's own high-water mark (ru_maxrss would count the parent's size at fork as well)
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+sys.stderr.write("PEAK %d" % peak)
+"""
+
+
 def actviz_peak_mb(*args: str, prelude: str = "", env: Mapping[str, str] | None = None) -> float:
-    """Peak resident memory (MB) of ``actviz ARGS`` in a fresh process, from the kernel's accounting
-    (ru_maxrss); ``prelude`` runs first (e.g. to change a module constant)."""
-    probe = (f"import resource, sys\n{prelude}\nfrom actviz.cli import main\n"
-             "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-             "sys.stderr.write('PEAK %d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    done = run(PY, "-c", probe, *args, env=env)
+    """Peak resident memory (MB) of ``actviz ARGS`` in a fresh process (VmHWM, the kernel's high-water
+    mark of its memory); ``prelude`` runs first (e.g. to change a module constant)."""
+    done = run(PY, "-c", PEAK_PROBE.format(prelude=prelude), *args, env=env)
     return int(done.stderr.rsplit("PEAK", 1)[1]) / 1024
 
 

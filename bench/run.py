@@ -24,6 +24,7 @@ for _name, _value in THREADS.items():  # before anything imports numpy, as in ac
 sys.path.insert(1, str(ROOT))  # this tree's actviz, also in a git worktree beside the installed one
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
@@ -80,7 +81,9 @@ def bench_frames() -> list[Row]:
 
     Each round builds every side afresh (cold caches, as in a real run) and renders what
     ``actviz train`` renders: the first frame (the full draw, untimed), then the middle and
-    last frames (the palette's samples) and every frame in order, 50 blits, all timed."""
+    last frames (the palette's samples) and every frame in order, 50 blits. The sides take
+    turns frame by frame (A B C, then C B A, ...), so a burst of other work on the machine
+    lands on all of them; each round gives each side's mean CPU per frame."""
     import sys as _sys
 
     _sys.path.insert(0, str(HERE))
@@ -93,30 +96,41 @@ def bench_frames() -> list[Row]:
     snaps = run_.snapshots
     order = [len(snaps) // 2, len(snaps) - 1, *range(len(snaps))]  # after frame 0's full draw
 
-    def actviz_side(plain_text: bool) -> Callable[[], float]:
-        def measure() -> float:
+    def actviz_side(plain_text: bool = False, precomputed: bool = False) -> Callable[[], Callable[[int], object]]:
+        def make():
             source = TrainingFrames(run_)
             source.status.fast = source.status.fast and not plain_text
+            if precomputed:  # the network's outputs computed beforehand, as the floor has them
+                precompute_updates(source, snaps)
             source.render(snaps[0])
-            t = time.process_time()
-            for i in order:
-                source.render(snaps[i])
-            return (time.process_time() - t) / len(order)
-        return measure
+            return lambda i: source.render(snaps[i])
+        return make
 
-    def minimal_side(text: bool) -> Callable[[], float]:
-        def measure() -> float:
-            blit, count = minimal_frames(run_, text)
+    def minimal_side(text: bool = False) -> Callable[[], Callable[[int], object]]:
+        def make():
+            blit, _ = minimal_frames(run_, text)
             blit(0)
-            t = time.process_time()
-            for i in order:
-                blit(i)
-            return (time.process_time() - t) / len(order)
-        return measure
+            return blit
+        return make
 
+    makers = {"actviz": actviz_side(), "minimal": minimal_side(), "minimal+text": minimal_side(True),
+              "actviz, Text status": actviz_side(plain_text=True),
+              "actviz, outputs precomputed": actviz_side(precomputed=True)}
+    s: dict[str, list[float]] = {name: [] for name in makers}
     with rc_context(()):
-        s = paired({"actviz": actviz_side(False), "minimal": minimal_side(False),
-                    "minimal+text": minimal_side(True), "actviz, Text status": actviz_side(True)}, max(PAIRS, 7))
+        for r in range(max(PAIRS, 9)):
+            names = list(makers) if r % 2 == 0 else list(makers)[::-1]
+            sources = {name: makers[name]() for name in names}
+            totals = dict.fromkeys(names, 0.0)
+            gc.collect()  # every round starts with the collector's work done (as timeit does; it stays on)
+            for k, i in enumerate(order):
+                for name in (names if k % 2 == 0 else names[::-1]):
+                    t = time.process_time()
+                    sources[name](i)
+                    totals[name] += time.process_time() - t
+            for name in names:
+                s[name].append(totals[name] / len(order))
+            del sources
     return [
         compare("blitted frame: actviz vs minimal blit, no text", s["actviz"], s["minimal"], millis, target=1.3,
                 note_missed="the status line or the per-frame evaluation costs more than planned"),
@@ -124,7 +138,33 @@ def bench_frames() -> list[Row]:
                 target=None, note="what one changing Text costs at the floor"),
         compare("  actviz frame: status as a plain Text vs StatusLine", s["actviz, Text status"], s["actviz"], millis,
                 target=None, note="same pixels (tests/test_status.py)"),
+        compare("  actviz frame, network outputs precomputed vs minimal blit", s["actviz, outputs precomputed"],
+                s["minimal"], millis, target=None, note="what is left without the per-frame evaluation"),
     ]
+
+
+def precompute_updates(source, snaps) -> None:
+    """Replace a TrainingFrames' per-frame updates by setting data computed now, for every snapshot."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    artists = [a for a in source.moving if not isinstance(a, type(source.stats))]
+    stored = {}
+    with np.errstate(all="ignore"):
+        for snap in snaps:
+            for update in source.updates:
+                update(snap)
+            stored[id(snap)] = [(a, [np.array(p) for p in a.get_segments()]) if isinstance(a, LineCollection)
+                                else (a, [np.array(v) for v in a.get_data()]) for a in artists if a.get_animated()]
+
+    def replay(snap) -> None:
+        for artist, data in stored[id(snap)]:
+            if isinstance(artist, LineCollection):
+                artist.set_segments(data)
+            else:
+                artist.set_data(*data)
+
+    source.updates[:] = [replay]
 
 
 # ---------------------------------------------------------------- GIF: end to end, parts, encoding, size
@@ -209,6 +249,7 @@ def bench_encoding() -> list[Row]:
 
     def cpu(fn: Callable, path: Path) -> Callable[[], float]:
         def measure() -> float:
+            gc.collect()
             t = time.process_time()
             fn(path)
             return time.process_time() - t

@@ -144,8 +144,8 @@ class StatusLine:
                 self._font.set_size(self.text.get_fontproperties().get_size_in_points(), renderer.dpi)
             return self._font
 
-        if not self._checked:  # every pair of digits and signs at once
-            self._harvest(font(), pair_sequence(NUMBER_CHARACTERS), flags)
+        if not self._checked:  # every digit and sign, and every pair of them, measured at once
+            self._harvest(font(), pair_sequence(NUMBER_CHARACTERS), flags, glyphs=True)
         layout = self._layout(font, s, flags)
         if layout is None:  # a character that needs real shaping: this frame the ordinary way
             self.fig.draw_artist(self.text)
@@ -192,13 +192,21 @@ class StatusLine:
             got = self._pairs[key] = items[1].x
         return got
 
-    def _harvest(self, ft2, text: str, flags) -> None:
-        """Pen offsets of every neighbouring pair in ``text`` from one layout (if it is one glyph per character)."""
+    def _harvest(self, ft2, text: str, flags, glyphs: bool = False) -> None:
+        """Pen offsets of every neighbouring pair in ``text`` from one layout (if it is one glyph per
+        character); with ``glyphs``, each character's own measurements too (the number "strip")."""
         items = ft2._layout(text, flags=flags)
         if len(items) != len(text) or any(i.char != ch for i, ch in zip(items, text)):
             return
         for first, second in zip(items, items[1:]):
             self._pairs.setdefault((self._flag_key, first.char, second.char), second.x - first.x)
+        if glyphs:
+            for item in {i.char: i for i in items}.values():
+                if (self._flag_key, item.char) not in self._glyphs:
+                    ft2.set_text(item.char, 0.0, flags=flags)
+                    (w, h), d = ft2.get_width_height(), ft2.get_descent()
+                    self._glyphs[(self._flag_key, item.char)] = (item.ft_object, item.glyph_index, item.y,
+                                                                 w / 64.0, h / 64.0, d / 64.0)
 
     def _word(self, font: Callable, text: str, flags) -> _Word:
         key = (self._flag_key, text)
