@@ -56,6 +56,34 @@ def test_frames_are_held_as_one_byte_per_pixel(tmp_path):
     assert writer.frames[0].mode == "P"
 
 
+def test_the_encoder_never_holds_our_frames_and_its_copies_at_once(tmp_path, monkeypatch):
+    """Pillow copies each frame it reads and keeps the copies to the end: the writer lets each of
+    its own frames go as it is taken, so the animation is held once at the peak, not twice."""
+    import weakref
+
+    from PIL import GifImagePlugin
+
+    writer = AnimationWriter(tmp_path / "m.gif", palette_samples=[frame(0)])
+    for shift in range(0, 60, 3):
+        writer.add(frame(shift))
+    ours = [weakref.ref(f) for f in writer.frames]
+    alive_when_read = []
+    normalize = GifImagePlugin._normalize_mode
+
+    def counting(im):
+        alive_when_read.append(sum(r() is not None for r in ours))
+        return normalize(im)
+
+    monkeypatch.setattr(GifImagePlugin, "_normalize_mode", counting)
+    writer.close()
+    n = len(ours)
+    assert len(alive_when_read) == n
+    # when Pillow reads frame k it holds k copies: ours still alive must be about n - k, not n
+    assert all(alive <= n - k + 2 for k, alive in enumerate(alive_when_read)), alive_when_read
+    with Image.open(tmp_path / "m.gif") as im:
+        assert im.n_frames == len(ours)
+
+
 def test_webp_and_bad_extension(tmp_path):
     writer = AnimationWriter(tmp_path / "a.webp", duration_ms=100)
     for shift in (0, 20):
