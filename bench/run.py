@@ -396,7 +396,8 @@ def bench_memory() -> list[Row]:
     rows.append(Row(f"memory: {large}-frame vs {small}-frame GIF", spread(g["large"], mb), spread(g["small"], mb),
                     f"+{statistics.median(per_frame) * 1024:.0f} kB/frame [{min(per_frame) * 1024:.0f}-"
                     f"{max(per_frame) * 1024:.0f}]", f"<= {budget * 1024:.0f} kB/frame",
-                    statistics.median(per_frame) <= budget, "more than one byte per pixel per frame is kept"))
+                    statistics.median(per_frame) <= budget,
+                    "" if statistics.median(per_frame) <= budget else "more than one byte per pixel per frame is kept"))
     return rows
 
 
