@@ -83,7 +83,7 @@ def test_any_numbers_any_alignment_same_pixels(text):
 
 
 def test_what_it_does_not_handle_is_drawn_as_a_text():
-    strings = ["loss $\\alpha = 0.5$", "two\nlines", "step 5"]
+    strings = ["loss $\\alpha = 0.5$", "two\nlines", "step 5", "خطوة 5"]
     with rc_context(()):
         for a, b in zip(line_pixels(strings, True), line_pixels(strings, False)):
             assert np.array_equal(a, b)

@@ -16,7 +16,9 @@ the glyph and on where its origin falls within a pixel. So :class:`StatusLine` k
 A frame then costs a few array copies and one or two blends onto the canvas. The first
 string is also drawn as an ordinary Text on the same background and the two canvases
 compared byte for byte; if they differ, or this matplotlib draws text another way, the line
-stays an ordinary Text. The StatusLine owns its Text: set its properties when making it.
+stays an ordinary Text. Strings it cannot lay out by sums (mathtext, several lines, scripts whose
+letters take their shape from their neighbours) are drawn as an ordinary Text, frame by frame.
+The StatusLine owns its Text: set its properties when making it.
 """
 from __future__ import annotations
 
@@ -158,10 +160,13 @@ class StatusLine:
             self._draw(renderer, s, layout, flags)
 
     def _plain(self, s: str) -> bool:
-        """One unrotated line of ordinary glyphs: no mathtext, TeX, line breaks, wrapping or path effects."""
+        """One unrotated line of ordinary glyphs: no mathtext, TeX, line breaks, wrapping or path effects,
+        and only scripts that FreeType lays out pair by pair (Latin, Greek, Cyrillic, signs and symbols;
+        not those whose letters change shape with their neighbours)."""
         text = self.text
         return ("\n" not in s and not cbook.is_math_text(s) and not text.get_usetex() and text.get_rotation() == 0
-                and not text.get_path_effects() and not text.get_wrap())
+                and not text.get_path_effects() and not text.get_wrap()
+                and all(ord(c) < 0x0590 or 0x2000 <= ord(c) < 0x2400 for c in s))
 
     # ---- layout as sums of per-character measurements
 
