@@ -11,10 +11,13 @@ CONSTRAINTS := requirements/constraints.txt
 
 all: gallery
 
+# The venv, with actviz's bytecode compiled up front: pip compiles what it installs, but this is an
+# editable install of the source tree, so the first `actviz --help` would otherwise compile it.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test,expr]'
+	$(BIN)/python -m compileall -q actviz
 	touch $(STAMP)
 
 venv: $(STAMP)

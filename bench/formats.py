@@ -130,8 +130,10 @@ def measure_all() -> tuple[list[Measure], float]:
     return [measure(frames, durations, labels, ext) for ext in FORMATS], ceiling_420(frames)
 
 
-def rows(row_type) -> list:
+def rows(row_type=None) -> list:
     """Rows for bench/run.py's table: each format against the GIF, at equal frames."""
+    if row_type is None:
+        from common import Row as row_type
     results, ceiling = measure_all()
     gif = next(m for m in results if m.ext == ".gif")
     out = []

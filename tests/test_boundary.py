@@ -135,3 +135,23 @@ def test_bad_input_exits_2_in_one_line_without_a_file(actviz, tmp_path, monkeypa
 def test_wrong_extension_is_refused(actviz, tmp_path):
     r = actviz("boundary", "relu", "-o", tmp_path / "b.gif")
     assert r.exit_code == 2 and "unsupported extension .gif" in r.stderr
+
+
+def test_pictures_are_the_same_evaluated_in_blocks_or_at_once(monkeypatch):
+    """The decision regions of relu@300 over a 300 x 300 raster come in 27 blocks of points; the
+    figure is the same bytes as from one evaluation (which held 90,000 x 300 values at once)."""
+    import io
+
+    act, hidden = net.parse_model("relu@300")
+    run = api.train(act, hidden=hidden, data="circles", count=100, steps=30, frames=None)
+    panel = render.Panel("ReLU 300", run.arch, run.final.theta, run.final.accuracy)
+    assert 90_000 // net.block_rows(run.arch) >= 20
+    pngs = []
+    for block_values in (net.BLOCK_VALUES, 1 << 40):
+        monkeypatch.setattr(net, "BLOCK_VALUES", block_values)
+        with rc_context(()):
+            fig = render.boundary_figure([panel, panel], run.data, dpi=40)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=40, metadata={"Software": None})
+        pngs.append(buf.getvalue())
+    assert pngs[0] == pngs[1]

@@ -1,6 +1,6 @@
 """The house has one-way stairs: imports go down the layers and never round in a circle.
 
-leaves (errors, atomic, tables, context, progress) <- core (pure numpy) <- render (the only
+leaves (errors, atomic, tables, context, progress, threads) <- core (pure numpy) <- render (the only
 matplotlib importer) <- api <- gallery (batch rendering, handed the CLI) <- cli.
 Every import counts, also those inside functions (they run too, only later).
 """
@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "actviz"
 LAYERS = {
     "leaf": 0, "core": 1, "render": 2, "api": 3, "gallery": 4, "cli": 5,
 }
-LEAVES = {"actviz", "actviz.errors", "actviz.atomic", "actviz.tables", "actviz.context", "actviz.progress"}
+LEAVES = {"actviz", "actviz.errors", "actviz.atomic", "actviz.tables", "actviz.context", "actviz.progress",
+          "actviz.threads"}
 
 
 def module_name(path: Path) -> str:

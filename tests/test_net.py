@@ -248,3 +248,52 @@ def test_parse_model(text, expected):
 def test_parse_model_refuses(text, fragment):
     with pytest.raises(UserError, match=fragment):
         net.parse_model(text)
+
+
+# ---- evaluation in blocks of points: the same numbers (to BLAS's last bits), bounded memory
+
+@pytest.mark.parametrize("spec, hidden, classes", [("relu", (300,), 2), ("tanh", (8, 8), 3), ("elu", (4,), 2),
+                                                   ("relu", (64, 64), 2)])
+@pytest.mark.parametrize("block_values", [None, 5000])
+def test_forward_in_blocks_equals_one_evaluation(monkeypatch, spec, hidden, classes, block_values):
+    arch, theta, _ = problem(spec, hidden, classes)
+    if block_values:
+        monkeypatch.setattr(net, "BLOCK_VALUES", block_values)
+    xs = np.linspace(-3, 3, 151)
+    raster = np.column_stack([np.repeat(xs, len(xs)), np.tile(xs, len(xs))])  # 22,801 points, a ragged last block
+    whole = net._forward_columns(arch, theta, raster.T).T
+    blocks = net.forward(arch, theta, raster)
+    # BLAS may round a sum at a block's edge differently from inside a matrix: last bits only
+    np.testing.assert_allclose(blocks, whole, rtol=1e-13, atol=1e-13 * np.abs(whole).max())
+    w, b = arch.weights(theta)[0], arch.biases(theta)[0]
+    np.testing.assert_allclose(net.hidden_preactivations(arch, theta, raster), raster @ w + b, rtol=1e-15, atol=1e-15)
+    if block_values or len(raster) > net.block_rows(arch):
+        assert len(raster) > net.block_rows(arch)  # the case really was cut into blocks
+
+
+def test_block_rows_hold_whole_tiles_and_about_a_fixed_number_of_values():
+    for width in (1, 4, 300, 3000, net.MAX_UNITS):
+        arch = net.architecture(parse_spec("relu"), (width,))
+        rows = net.block_rows(arch)
+        assert rows % net.BLOCK_ALIGN == 0
+        assert rows * width <= max(net.BLOCK_VALUES, net.BLOCK_ALIGN * width)
+
+
+def test_forward_memory_does_not_grow_with_the_width():
+    """relu@3000 over a 200 x 200 raster: 960 MB of hidden values at once, a few blocks of 8 MB in blocks."""
+    import tracemalloc
+
+    xs = np.linspace(-2, 2, 200)
+    raster = np.column_stack([np.repeat(xs, len(xs)), np.tile(xs, len(xs))])
+    peaks = {}
+    for width in (300, 3000):
+        arch, theta, _ = problem("relu", (width,))
+        tracemalloc.start()
+        try:
+            net.forward(arch, theta, raster)
+            peaks[width] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    block_bytes = 8 * net.BLOCK_VALUES
+    assert peaks[3000] < 8 * block_bytes, peaks
+    assert peaks[3000] < 1.5 * peaks[300] + block_bytes, peaks

@@ -43,7 +43,7 @@ import math
 import re
 from typing import Callable
 
-import numpy as np
+from actviz.core.lazy import numpy as np  # numpy loads when a function first runs (actviz list needs none)
 
 from actviz.core import numerics as nx
 from actviz.core.activation import FRAMEWORKS, Activation, Param, Properties, Ship
@@ -168,13 +168,13 @@ _add("sigmoid", "Sigmoid", "sigmoidal", nx.sigmoid, nx.sigmoid_d,
      cite=("rumelhart1986learning",), ship="torch:sigmoid,Sigmoid keras:sigmoid jax:sigmoid flax:sigmoid hf:sigmoid",
      note="f' = f(1-f), largest (1/4) at 0.")
 
-_add("tanh", "Tanh", "sigmoidal", np.tanh, nx.sech2,
+_add("tanh", "Tanh", "sigmoidal", lambda x: np.tanh(x), nx.sech2,
      r"$f(x)=\tanh(x)$", _props(_SYM_ENDS, 1.0, _ODD_MONO + " ident", c=INF),
      ends=_SYM_ENDS, dends=_SIG_DENDS, aliases=("hyperbolic_tangent",), source="article,catalogue26,torch",
      cite=("lecun1998efficient",), ship="torch:tanh,Tanh keras:tanh jax:tanh flax:tanh hf:tanh",
      note="f' = 1 - f^2 (computed as sech^2 to stay accurate in the tails); f'(0) = 1.")
 
-_add("arctan", "ArcTan", "sigmoidal", np.arctan, lambda x: nx.rsqrt1p(x, 1.0) ** 2,
+_add("arctan", "ArcTan", "sigmoidal", lambda x: np.arctan(x), lambda x: nx.rsqrt1p(x, 1.0) ** 2,
      r"$f(x)=\tan^{-1}(x)$", _props((-math.pi / 2, math.pi / 2), 1.0, _ODD_MONO + " ident", c=INF),
      ends=(-math.pi / 2, math.pi / 2), dends=_SIG_DENDS, aliases=("atan", "inverse_tangent"),
      source="article,catalogue26", cite=("sheehan2017visualising",))
@@ -256,7 +256,7 @@ _add("binary_step", "Binary Step", "sigmoidal",
      source="article,catalogue26", cite=("mcculloch1943logical",),
      note="Heaviside step with f(0) = 1 (torch.heaviside(x, 1)); f' = 0 everywhere (undefined at 0).")
 
-_add("signum", "Signum", "sigmoidal", np.sign, nx.zeros,
+_add("signum", "Signum", "sigmoidal", lambda x: np.sign(x), nx.zeros,
      r"$f(x)=\mathrm{sgn}(x)$", _props(_SYM_ENDS, 0.0, "monotonic zero_centred dmono", c=-1),
      ends=_SYM_ENDS, dends=_SIG_DENDS, kinks=(0.0,), aliases=("sign", "sgn"), source="catalogue26",
      cite=("rosenblatt1958perceptron",),
@@ -732,7 +732,7 @@ _add("cube", "Cube", "smooth-relu", lambda x: x ** 3, lambda x: 3.0 * x * x,
      note="Chen and Manning's dependency parser: x^3 captures products of three features. +-inf beyond "
           "about 5.6e102, where the cube overflows.")
 
-_add("exponential", "Exponential", "smooth-relu", np.exp, np.exp,
+_add("exponential", "Exponential", "smooth-relu", lambda x: np.exp(x), lambda x: np.exp(x),
      r"$f(x)=e^{x}$", _props((0, INF), INF, "monotonic smooth dmono", c=INF),
      ends=(0.0, INF), dends=(0.0, INF), aliases=("exp",), source="keras", cite=("chollet2015keras",),
      ship="keras:exponential", note="keras.activations.exponential; +inf beyond x = 709.78 (log of the largest float).")
@@ -781,7 +781,7 @@ _add("soft_exponential", "Soft Exponential", "other", nx.soft_exp, nx.soft_exp_d
           "x > (alpha^2-1)/(-alpha) (f = -inf at that end, NaN below); for alpha > 0 it overflows to +inf "
           "where e^(alpha x)/alpha exceeds the float range.")
 
-_add("absolute", "Absolute", "other", np.abs, np.sign,
+_add("absolute", "Absolute", "other", lambda x: np.abs(x), lambda x: np.sign(x),
      r"$f(x)=|x|$", _props((0, INF), 1.0, "dmono", c=0),
      ends=(INF, INF), dends=(-1.0, 1.0), kinks=(0.0,), aliases=("abs",), source="catalogue26",
      cite=("jarrett2009best",), note="Absolute value rectification; f'(0) = 0 as torch.abs's gradient.")
@@ -811,7 +811,7 @@ _add("sq_rbf", "SQ-RBF", "other", nx.sq_rbf, nx.sq_rbf_d,
      cite=("wuraola2021efficient",),
      note="A Gaussian-like bump from squares only (Wuraola et al. 2021); f' is continuous, f'' jumps at +-1, +-2.")
 
-_add("sinusoid", "Sinusoid", "other", np.sin, np.cos,
+_add("sinusoid", "Sinusoid", "other", lambda x: np.sin(x), lambda x: np.cos(x),
      r"$f(x)=\sin(x)$", _props(_SYM_ENDS, 1.0, "zero_centred smooth ident", c=INF),
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("sin", "sine"), source="catalogue26", cite=("sheehan2017visualising",),
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")
@@ -851,7 +851,7 @@ _add("gcu", "GCU", "other", lambda x: x * np.cos(x), lambda x: np.cos(x) - x * n
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("growing_cosine_unit",), source="paper", cite=("noel2021growing",),
      note="Growing cosine unit (Noel et al. 2021): oscillates with growing amplitude, so f(+-inf) = NaN.")
 
-_add("cos", "Cos", "other", np.cos, lambda x: -np.sin(x),
+_add("cos", "Cos", "other", lambda x: np.cos(x), lambda x: -np.sin(x),
      r"$f(x)=\cos(x)$", _props(_SYM_ENDS, 1.0, "smooth", c=INF),
      ends=(NAN, NAN), dends=(NAN, NAN), aliases=("cosine",), source="catalogue26", cite=("sheehan2017visualising",),
      note="Periodic; no limit at +-inf, so f(+-inf) = NaN.")

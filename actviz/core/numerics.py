@@ -8,8 +8,9 @@ SciPy, and so on.
 from __future__ import annotations
 
 import math
+import sys
 
-import numpy as np
+from actviz.core.lazy import numpy as np  # numpy loads when a function first runs (actviz list needs none)
 
 INF = math.inf
 NAN = math.nan
@@ -19,7 +20,7 @@ GELU_TANH_C, GELU_TANH_K = math.sqrt(2.0 / math.pi), 0.044715
 SQRT1_2 = math.sqrt(0.5)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 HUGE = 1e300
-DBL_MAX = float(np.finfo(float).max)
+DBL_MAX = sys.float_info.max  # (numpy.finfo would load numpy at import)
 LOG_MAX = 709.78  # exp() of anything above overflows float64 (a round figure just below log(DBL_MAX))
 LOG_DBL_MAX = math.log(DBL_MAX)  # 709.782712893384
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 from actviz.errors import ActvizError
+from actviz.threads import single_threaded_blas
 from actviz.gallery.manifest import file_digest
 from actviz.gallery.spec import Entry
 
@@ -232,27 +233,10 @@ def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event, com
 
 def _render_pool(order: list[Entry], root: Path, jobs: int, on_event: Event, commands: Commands,
                  global_args: tuple[str, ...], confine: str | None = None) -> list[Outcome]:
-    with _single_threaded_maths():
+    # workers run BLAS on one thread each: the pool already fills the cores (gallery: 1.48x -> 1.68x
+    # on 2 cores); set in the environment the fork server and its workers inherit (actviz/threads.py)
+    with single_threaded_blas():
         return _run_pool(order, root, jobs, on_event, commands, global_args, confine)
-
-
-@contextlib.contextmanager
-def _single_threaded_maths():
-    """Workers run BLAS on one thread each: the pool already fills the cores, and letting every
-    worker's OpenBLAS start a thread per core oversubscribed them (gallery: 1.48x -> 1.68x on 2 cores).
-    Set in the environment the fork server and its workers inherit, and restored afterwards."""
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ.setdefault(name, "1")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _run_pool(order: list[Entry], root: Path, jobs: int, on_event: Event, commands: Commands,
