@@ -7,6 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from actviz.core.activation import BoundActivation
+from actviz.core.spec import CurveStyle
 from actviz.errors import UserError
 
 MAX_SAMPLES = 10_000_000
@@ -14,16 +15,17 @@ MAX_SAMPLES = 10_000_000
 
 @dataclass(frozen=True)
 class Curve:
-    """One activation evaluated on a grid."""
+    """One activation evaluated on a grid, and how to draw it."""
 
     act: BoundActivation
     x: np.ndarray
     y: np.ndarray
     dy: np.ndarray
+    style: CurveStyle = CurveStyle()
 
     @property
     def label(self) -> str:
-        return self.act.label
+        return self.style.label if self.style.label is not None else self.act.label
 
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
@@ -37,7 +39,10 @@ def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
     return np.linspace(lo, hi, samples)
 
 
-def evaluate(acts: Sequence[BoundActivation], x: np.ndarray) -> list[Curve]:
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray,
+             styles: Sequence[CurveStyle] | None = None) -> list[Curve]:
     """Evaluate f and its analytic derivative for every activation at the points ``x``."""
     x = np.asarray(x, dtype=float)
-    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+    styles = list(styles) if styles is not None else [CurveStyle()] * len(acts)
+    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
+            for a, st in zip(acts, styles)]

@@ -1,11 +1,14 @@
 """The one parser of activation specs and of the number lists options take.
 
 An activation spec is text: ``relu``, ``elu:alpha=0.5``, ``expr:x*tanh(x)``; a model
-is a spec with layer sizes, ``relu@8,8``. Numbers are read strictly (ASCII digits
+is a spec with layer sizes, ``relu@8,8``; a curve is a spec with how to draw it after
+semicolons, ``relu;label=ReLU (ours);color=k;linestyle=--`` (no spec or expression
+contains ``;``, so the two never mix). Numbers are read strictly (ASCII digits
 only), so ``²`` or a full-width digit is refused here rather than failing later.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from actviz.core.activation import Activation, BoundActivation
@@ -19,6 +22,9 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
     if not isinstance(spec, str) or not spec.strip():
         raise UserError("empty activation spec; give a name such as relu or elu:alpha=0.5")
     text = spec.strip()
+    if ";" in text:
+        raise UserError(f"bad activation spec {text!r}: drawing options after ';' (label=, color=, linestyle=) "
+                        f"are for the curves of actviz plot; give only the activation here")
     head, sep, rest = text.partition(":")
     if key(head) == "expr":
         from actviz.core.expr.compile import parse_expression_spec
@@ -44,6 +50,54 @@ def _example(act: Activation) -> str:
         p = act.params[0]
         return f"{p.name}={p.default:g}"
     return "(no parameters)"
+
+
+@dataclass(frozen=True)
+class CurveStyle:
+    """How one curve is drawn, where it differs from the style's choice: its legend label, its
+    colour and its line style (validated where they are drawn)."""
+
+    label: str | None = None
+    color: str | None = None
+    linestyle: str | None = None
+
+    def merged(self, other: "CurveStyle") -> "CurveStyle":
+        """This style with the settings ``other`` gives taking their place."""
+        return CurveStyle(*(b if b is not None else a for a, b in zip(
+            (self.label, self.color, self.linestyle), (other.label, other.color, other.linestyle))))
+
+
+CURVE_KEYS = ("label", "color", "linestyle")
+"""What a curve spec may set after ``;``."""
+
+
+def parse_curve(text: "str | BoundActivation", registry: Registry | None = None) -> tuple[BoundActivation, CurveStyle]:
+    """``ACT[;key=value...]`` -> (activation, how to draw it): ``relu;label=ReLU;color=C3;linestyle=--``.
+
+    The first ``;`` ends the activation spec (a spec or expression never holds one); each
+    ``key=value`` after it sets ``label``, ``color`` or ``linestyle``. A label may hold any text
+    but ``;`` (``$...$`` for a formula).
+    """
+    if isinstance(text, BoundActivation):
+        return text, CurveStyle()
+    spec, sep, rest = str(text).partition(";")
+    act = parse_spec(spec, registry)
+    values: dict[str, str] = {}
+    for item in rest.split(";") if sep else ():
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        name = name.strip().lower()
+        if not eq or name not in CURVE_KEYS:
+            raise UserError(f"bad drawing option {item.strip()!r} in {text!r}: after ';' use "
+                            f"label=TEXT, color=COLOUR or linestyle=STYLE, e.g. relu;label=ReLU;color=C3")
+        if name in values:
+            raise UserError(f"{name} is given twice in {text!r}")
+        value = value.strip()
+        if not value:
+            raise UserError(f"empty {name} in {text!r}")
+        values[name] = value
+    return act, CurveStyle(**values)
 
 
 def parse_specs(specs: Iterable[str], registry: Registry | None = None) -> list[BoundActivation]:

@@ -24,8 +24,43 @@ def builtin_styles() -> list[str]:
     return sorted(p.stem for p in STYLE_DIR.glob("*.mplstyle"))
 
 
+STYLE_PACKAGES = ("scienceplots",)
+"""Packages that add style names to matplotlib when imported (SciencePlots: ``science``,
+``ieee``, ``nature``, ...); imported only when a style name is not found otherwise."""
+
+
+def _from_style_packages(name: str) -> bool:
+    """Import the installed style packages (once) and say whether one of them knows ``name``."""
+    import importlib
+    import importlib.util
+
+    for package in STYLE_PACKAGES:
+        if importlib.util.find_spec(package) is None:
+            continue
+        try:
+            importlib.import_module(package)
+        except Exception as exc:  # a broken third-party package: say so rather than crash
+            raise UserError(f"cannot load the styles of {package}: {type(exc).__name__}: {exc}") from None
+    return name in matplotlib.style.available
+
+
+def _packaged(name: str) -> bool:
+    """``package.style``: a ``style.mplstyle`` file inside an importable package, which matplotlib's
+    ``style.use`` reads itself (``actviz.styles.paper``)."""
+    import importlib.resources
+
+    package, _, stem = name.rpartition(".")
+    if not package or not stem or "/" in name:
+        return False
+    try:
+        return (importlib.resources.files(package) / f"{stem}.mplstyle").is_file()
+    except (ModuleNotFoundError, TypeError, ValueError):
+        return False
+
+
 def resolve(name: str) -> str:
-    """A style name or path, turned into something matplotlib.style.use accepts."""
+    """A style name or path, turned into something matplotlib.style.use accepts: an actviz style,
+    a matplotlib style, one of an installed style package (SciencePlots), ``package.style``, or a file."""
     shipped = STYLE_DIR / f"{name}.mplstyle"
     if name and "/" not in name and shipped.is_file():
         return str(shipped)
@@ -34,8 +69,32 @@ def resolve(name: str) -> str:
     p = Path(name).expanduser()
     if p.is_file():
         return str(p)
+    if _packaged(name):
+        return name
+    if name and "/" not in name and "." not in name and _from_style_packages(name):
+        return name
     known = ", ".join(builtin_styles())
-    raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style or a file")
+    raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style, a style of an "
+                    f"installed style package (e.g. SciencePlots' science) or a file")
+
+
+def check_curve_style(style) -> None:
+    """Refuse a curve's colour or line style that matplotlib cannot draw, in one line."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
+    if style.color is not None:
+        try:
+            to_rgba(style.color)
+        except ValueError:
+            raise UserError(f"unknown colour {style.color!r}: use a matplotlib colour such as C3, k, tab:red, "
+                            f"#d62728 or 0.5 (grey)") from None
+    if style.linestyle is not None:
+        try:
+            Line2D([], []).set_linestyle(style.linestyle)
+        except ValueError:
+            raise UserError(f"unknown line style {style.linestyle!r}: use -, --, -., :, solid, dashed, dashdot "
+                            f"or dotted") from None
 
 
 class _Collect(logging.Handler):

@@ -1,0 +1,115 @@
+"""Text that fits: titles wrapped to the width they have, and a last check that nothing is clipped.
+
+A figure actviz makes is laid out for its size (fewer legend or panel columns, smaller
+formula text, wrapped titles); :func:`check_fits` then draws it once and refuses it, as the
+user's mistake in one line, when any text still runs off the figure or over other text, so
+that a clipped figure is never written.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from matplotlib.text import Text
+
+from actviz.errors import UserError
+from actviz.render.figure import renderer_for, root_figure
+
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
+
+
+def words(text: str) -> list[str]:
+    """The places a title may break: at spaces outside ``$...$`` (formulas stay whole)."""
+    protected = _MATH.sub(lambda m: m.group(0).replace(" ", "\0"), text)
+    return [w.replace("\0", " ") for w in protected.split(" ") if w]
+
+
+def wrap_to_width(text: str, width_px: float, measure) -> str:
+    """Break ``text`` at spaces (never inside a formula) into lines of at most ``width_px`` as
+    ``measure(line)`` sees them; a single word wider than that stays on its own line."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in words(paragraph):
+            trial = f"{line} {word}" if line else word
+            if line and measure(trial) > width_px:
+                out.append(line)
+                line = word
+            else:
+                line = trial
+        out.append(line)
+    return "\n".join(out)
+
+
+def text_width(fig, text: str, **props) -> float:
+    """Width in pixels of ``text`` drawn with ``props`` (fontsize, ...) on ``fig``."""
+    probe = Text(0, 0, text, figure=root_figure(fig), **props)
+    return probe.get_window_extent(renderer_for(fig)).width
+
+
+def fit_title(fig, text: str, width_in: float, **props) -> str:
+    """A title wrapped at spaces so that each line fits ``width_in`` inches."""
+    dpi = root_figure(fig).dpi
+    if text_width(fig, text, **props) <= width_in * dpi:
+        return text
+    return wrap_to_width(text, width_in * dpi, lambda line: text_width(fig, line, **props))
+
+
+def _drawn_texts(fig) -> list[tuple[Text, str]]:
+    """Every visible, non-empty text the figure draws (inside visible parents; tick labels only
+    of the ticks drawn), with a short description of it."""
+    hidden: set[int] = set()
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            drawn = {id(tick) for tick in axis._update_ticks()}
+            hidden.update(id(tick) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                          if id(tick) not in drawn)
+    found: list[tuple[Text, str]] = []
+
+    def walk(artist) -> None:
+        if not artist.get_visible() or id(artist) in hidden:
+            return
+        if isinstance(artist, Text) and artist.get_text().strip():
+            found.append((artist, artist.get_text().replace("\n", " ")))
+        for child in artist.get_children():
+            walk(child)
+
+    walk(fig)
+    return found
+
+
+def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
+    """Refuse a figure whose text runs off its edges or over other text (drawn once to measure).
+
+    Raises
+    ------
+    UserError
+        Naming the first text that does not fit and what would help.
+    """
+    root_figure(fig).draw_without_rendering()  # lays the figure out as saving will
+    renderer = renderer_for(fig)
+    texts = _drawn_texts(fig)
+    if not texts:
+        return
+    boxes = np.array([tuple(t.get_window_extent(renderer).extents) for t, _ in texts])
+    W, H = fig.bbox.width, fig.bbox.height
+    out = (boxes[:, 0] < -tolerance_px) | (boxes[:, 1] < -tolerance_px) | \
+          (boxes[:, 2] > W + tolerance_px) | (boxes[:, 3] > H + tolerance_px)
+    hint = "give a larger --size (or size=), fewer panels or functions, or a style with smaller fonts"
+    if out.any():
+        i = int(np.argmax(out))
+        raise UserError(f"the {what} is too small for its text and panels: {_name(texts[i])} runs off the edge; {hint}")
+    x0, y0, x1, y1 = (boxes[:, k] for k in range(4))
+    ix = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+    iy = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
+    overlap = (ix > tolerance_px) & (iy > tolerance_px)
+    np.fill_diagonal(overlap, False)
+    if overlap.any():
+        i, j = np.argwhere(np.triu(overlap))[0]
+        raise UserError(f"the {what} is too small for its text and panels: {_name(texts[i])} overlaps "
+                        f"{_name(texts[j])}; {hint}")
+
+
+def _name(entry: tuple[Text, str]) -> str:
+    text = entry[1]
+    return repr(text if len(text) <= 40 else text[:37] + "...")
