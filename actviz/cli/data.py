@@ -31,8 +31,11 @@ def parse_points(text: str) -> list[float]:
 def data(activations, xlim, samples, points, fmt, output) -> None:
     """Print x, f(x) and f'(x) for each activation as CSV, TSV or JSON.
 
-    Columns are x, then f and df for each ACT, named after its spec.
-    Floats are written exactly (shortest repr that reads back to the same double).
+    Columns are x, then f and df for each ACT, named after its spec in letters,
+    digits, _ . and - only, so that pgfplots reads them unquoted: f_relu,
+    df_elu_alpha_0.5 (a spec given twice gets _2). Floats are written exactly
+    (shortest repr that reads back to the same double); non-finite values are nan,
+    inf, -inf in CSV/TSV and null in JSON.
 
     \b
     Examples:
@@ -44,7 +47,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
 
     from actviz import api
     from actviz.atomic import check_output, write_text
-    from actviz.tables import format_table
+    from actviz.tables import column_name, format_table
 
     if output:
         check_output(output)
@@ -56,9 +59,10 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
         fmt = suffix
     x = parse_points(points) if points else None
     curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
-    columns = ["x"]
+    columns, taken = ["x"], {"x"}
     for c in curves:
-        columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
+        f_name = column_name(f"f_{c.act.spec}", taken)
+        columns += [f_name, column_name("d" + f_name, taken)]
     rows = []
     for i, xv in enumerate(curves[0].x):
         row = [float(xv)]

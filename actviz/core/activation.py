@@ -94,8 +94,10 @@ def format_value(v: float) -> str:
     return short if float(short) == v else repr(float(v))
 
 
-def _json_number(v: float) -> float | str:
-    return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+def _json_number(v: float) -> float | None:
+    """JSON has no infinity: a non-finite number is null, as in every JSON actviz writes
+    (an unbounded end of a range, an unbounded slope)."""
+    return v if math.isfinite(v) else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ commands are replaced by base LaTeX ones.
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import warnings
@@ -27,29 +28,56 @@ def check_text(text: str, what: str, styles: Iterable[str] = (), latex: bool = F
 
     from actviz.render.figure import rc_context
 
-    with rc_context(styles), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for line in text.split("\n"):  # matplotlib lays out (and parses) each line on its own
-            try:
-                RendererAgg(8, 8, 72).get_text_width_height_descent(line, FontProperties(),
-                                                                    ismath=cbook.is_math_text(line))
-            except ValueError as exc:
-                where = re.search(r"\(at char (\d+)\)", str(exc))
-                at = f" at character {int(where.group(1)) + 1} of the formula" if where else ""
-                raise UserError(f"bad {what} {text!r}: the formula between $ signs does not parse{at}; "
-                                f"fix it, or write \\$ for a dollar sign") from None
-    for w in caught:
-        missing = re.match(r"Glyph (\d+) .*missing from font\(s\) (.+?)\.?$", str(w.message), re.S)
+    logged = _Logged()
+    logger = logging.getLogger("matplotlib")
+    logger.addHandler(logged)
+    try:
+        with rc_context(styles), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _lay_out(text, what, RendererAgg, FontProperties, cbook)
+    finally:
+        logger.removeHandler(logged)
+    for message in [str(w.message) for w in caught] + logged.messages:
+        missing = re.match(r"Glyph (\d+) .*missing from font\(s\) (.+?)\.?$", message, re.S) or \
+            re.match(r"Font '(.+?)' does not have a glyph for '.*?' \[U\+([0-9a-fA-F]+)\]", message)
         if missing:
-            char = chr(int(missing.group(1)))
-            raise UserError(f"cannot draw {what} {text!r}: the font {missing.group(2)} has no {char!r} "
-                            f"(U+{ord(char):04X}); leave it out or use a --style whose font has it")
+            if message.startswith("Glyph"):
+                char, font = chr(int(missing.group(1))), missing.group(2)
+            else:
+                char, font = chr(int(missing.group(2), 16)), f"{missing.group(1)} (mathtext)"
+            raise UserError(f"cannot draw {what} {text!r}: the font {font} has no {char!r} "
+                            f"(U+{ord(char):04X}); leave it out, write it as a formula between $ signs, "
+                            f"or use a --style whose font has it")
     if latex:
         try:
             to_latex(text)
         except UserError as exc:
             raise UserError(f"cannot write {what} {text!r} into PGF: {exc}") from None
     return text
+
+
+class _Logged(logging.Handler):
+    """Keeps what matplotlib logs while laying text out (mathtext's missing glyphs)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _lay_out(text: str, what: str, RendererAgg, FontProperties, cbook) -> None:
+    """Measure each line as matplotlib will (which parses its formulas); a bad formula is a user error."""
+    for line in text.split("\n"):  # matplotlib lays out (and parses) each line on its own
+        try:
+            RendererAgg(8, 8, 72).get_text_width_height_descent(line, FontProperties(),
+                                                                ismath=cbook.is_math_text(line))
+        except ValueError as exc:
+            where = re.search(r"\(at char (\d+)\)", str(exc))
+            at = f" at character {int(where.group(1)) + 1} of the formula" if where else ""
+            raise UserError(f"bad {what} {text!r}: the formula between $ signs does not parse{at}; "
+                            f"fix it, or write \\$ for a dollar sign") from None
 
 
 # ---- LaTeX ---------------------------------------------------------------------------------
