@@ -118,7 +118,7 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     Parameters
     ----------
     specs : sequence of str or BoundActivation
-        Activation specs, each optionally with how to draw it: ``"relu;label=ReLU;color=C3"``
+        Activation specs, each optionally with how to draw it: ``"relu; label=ReLU; color=C3"``
         (see :func:`plot_figure`).
     xlim : (float, float)
         The grid's range (ignored when ``x`` is given).
@@ -166,8 +166,9 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
     Parameters
     ----------
     specs : sequence of str or BoundActivation
-        Activation specs; after a ``;`` each may say how it is drawn:
-        ``"gelu;label=GELU (ours);color=k;linestyle=--"``.
+        Activation specs; settings after semicolons say how each is drawn:
+        ``"gelu; label=GELU (ours); color=k; linestyle=--"`` (an ``expr:`` spec's own parameters
+        go there too, ``"expr:x*sigmoid(b*x); b=2; label=Swish-2"``).
     xlim : (float, float)
     samples : int
         Points per curve.

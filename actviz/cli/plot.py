@@ -33,16 +33,16 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     """Plot activation functions and their derivatives.
 
     ACT is a catalogue name with optional parameters, e.g. relu, elu:alpha=0.5,
-    leaky_relu:negative_slope=0.2. The same name may appear twice. After a ';' an ACT
-    may say how its curve is drawn: label=TEXT (a formula between $ signs works),
-    color=COLOUR (C3, k, tab:red, #d62728), linestyle=STYLE (-, --, -., :); quote it
-    for the shell.
+    leaky_relu:negative_slope=0.2. The same name may appear twice. Settings after
+    semicolons say how its curve is drawn: label=TEXT (a formula between $ signs
+    works; no ';'), color=COLOUR (C3, k, tab:red, #d62728), linestyle=STYLE (-, --,
+    -., :). Quote such an ACT for the shell.
 
     \b
     Examples:
       actviz plot sigmoid tanh arctan softsign isru -o sigmoidal.png
       actviz plot relu elu elu:alpha=0.5 --xlim -3 3 -o elu.pdf
-      actviz plot relu "gelu;label=GELU (ours);color=k;linestyle=--" -o mine.pdf
+      actviz plot relu "gelu; label=GELU (ours); color=k; linestyle=--" -o mine.pdf
       actviz plot --all --size page -o catalogue.png
     """
     from actviz import api

@@ -29,6 +29,10 @@ described in each entry's ``note``."""
 
 ArrayFn = Callable[..., Any]
 
+DRAWING_KEYS: tuple[str, ...] = ("label", "color", "linestyle")
+"""Settings after a ``;`` in a curve spec that say how it is drawn (``relu; label=ReLU``); never
+the name of an expression's parameter, which also follows a ``;``."""
+
 
 @dataclass(frozen=True)
 class Param:

@@ -8,12 +8,16 @@ that a clipped figure is never written.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 from matplotlib.text import Text
 
 from actviz.errors import UserError
 from actviz.render.figure import renderer_for, root_figure
+
+COLLAPSED = "constrained_layout not applied"
+"""The start of matplotlib's warning when a figure is too small for its axes and text."""
 
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
 
@@ -86,7 +90,16 @@ def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
     UserError
         Naming the first text that does not fit and what would help.
     """
-    root_figure(fig).draw_without_rendering()  # lays the figure out as saving will
+    hint = "give a larger --size (or size=), fewer panels or functions, or a style with smaller fonts"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", COLLAPSED, UserWarning)
+        try:
+            root_figure(fig).draw_without_rendering()  # lays the figure out as saving will
+        except UserWarning as exc:
+            if COLLAPSED not in str(exc):
+                raise
+            raise UserError(f"the {what} is too small for its text and panels: the panels would have no room; "
+                            f"{hint}") from None
     renderer = renderer_for(fig)
     texts = _drawn_texts(fig)
     if not texts:
@@ -95,7 +108,6 @@ def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
     W, H = fig.bbox.width, fig.bbox.height
     out = (boxes[:, 0] < -tolerance_px) | (boxes[:, 1] < -tolerance_px) | \
           (boxes[:, 2] > W + tolerance_px) | (boxes[:, 3] > H + tolerance_px)
-    hint = "give a larger --size (or size=), fewer panels or functions, or a style with smaller fonts"
     if out.any():
         i = int(np.argmax(out))
         raise UserError(f"the {what} is too small for its text and panels: {_name(texts[i])} runs off the edge; {hint}")
