@@ -225,7 +225,6 @@ def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str 
     """Draw evaluated curves under validated figure settings (see :func:`plot_figure`)."""
     from actviz.render import curves as render
     from actviz.render.figure import as_axes, check_own_figure_only, rc_context
-    from actviz.render.fit import check_fits
     from actviz.render.layout import OVERLAY_SIZE
     from actviz.render.style import check_curve_style
     from actviz.render.text import check_text
@@ -252,7 +251,6 @@ def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str 
                                       parent=fig, axes=axes)
         if fig is None and ax is None:
             _made_with(made, figure)
-            check_fits(made, "figure")
     return made if ax is None else _root(made)
 
 
@@ -277,7 +275,9 @@ def save(fig: "Figure", path: str | os.PathLike, *, dpi: float | None = None, tr
     """Write a figure atomically and reproducibly; the format follows the extension.
 
     A figure made by actviz is written under the styles it was made with, exactly as its
-    ``fig.savefig(path)`` would draw it (only metadata such as dates is left out here).
+    ``fig.savefig(path)`` would draw it (only metadata such as dates is left out here), and
+    only if its text fits: a figure whose text runs off its edges or over other text raises
+    :class:`~actviz.errors.UserError` and nothing is written.
 
     Parameters
     ----------
@@ -434,7 +434,6 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
     """
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
-    from actviz.render.fit import check_fits
 
     figure = _figure(size, dpi, styles, title, fig=fig)
     _choice(limits, WARP_LIMITS, "limits")
@@ -443,7 +442,6 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
     with rc_context(figure.styles):
         made = render.warp_figure(result, size=figure.size, dpi=figure.dpi, limits=limits, title=figure.title)
         _made_with(made, figure)
-        check_fits(made, "figure")
         return made
 
 
@@ -678,7 +676,6 @@ def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: 
     """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
     from actviz.render import training as render
     from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
-    from actviz.render.fit import check_fits
 
     check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
     axes = as_axes(ax, len(archs), f"a figure of {len(archs)} models") if ax is not None else None
@@ -694,5 +691,4 @@ def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: 
         made = render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
                                       title=figure.title, points=points)
         _made_with(made, figure)
-        check_fits(made, "figure")
         return made

@@ -148,7 +148,7 @@ def test_column_pdf_is_221pt_wide_with_no_type3_fonts(actviz, tmp_path):
     assert b"STIX" in pdf  # the paper serif, math included
 
 
-def test_legend_and_labels_fit_inside_a_column_figure():
+def test_legend_and_labels_fit_inside_a_column_figure(tmp_path):
     from actviz.errors import UserError
 
     specs = ["relu", "tanh", "sigmoid", "elu", "identity"]
@@ -169,9 +169,11 @@ def test_legend_and_labels_fit_inside_a_column_figure():
             for ax in fig.axes:  # the legend sits below the panels, overlapping none
                 assert not legend.overlaps(ax.get_window_extent(renderer))
                 assert ax.get_window_extent(renderer).height > 0.25 * fig.dpi  # panels, not slivers
-    # a height given outright that cannot hold five formulas is refused, not squashed
+    # a height given outright that cannot hold five formulas is refused when saved, not written squashed
+    squashed = api.plot_figure(specs, styles=["paper"], size=(width, width * 0.46), formula="legend")
     with pytest.raises(UserError, match="too small for its text"):
-        api.plot_figure(specs, styles=["paper"], size=(width, width * 0.46), formula="legend")
+        api.save(squashed, tmp_path / "squashed.png")
+    assert not (tmp_path / "squashed.png").exists()
 
 
 def test_eps_has_type42_fonts(actviz, tmp_path):

@@ -47,6 +47,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
 
     from actviz import api
     from actviz.atomic import check_output, write_text
+    from actviz.core.spec import parse_spec
     from actviz.tables import column_name, format_table
 
     if output:
@@ -58,6 +59,8 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
                             f"or give --format")
         fmt = suffix
     x = parse_points(points) if points else None
+    for spec in activations:  # only activations: settings after ';' say how plot draws a curve
+        parse_spec(spec)
     curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
     columns, taken = ["x"], {"x"}
     for c in curves:

@@ -210,9 +210,9 @@ def plan_grid(curves: Sequence[Curve], *, size: tuple[float, float | None] | Non
         panel_h = (height - extra_h) / rows
         if panel_h - title_h - 0.35 >= 0.5 and title_pt >= min(MIN_FORMULA_PT, base):
             return GridPlan(cols, rows, (width, height), title_pt)
-    raise UserError(f"the figure is too small for its text and panels: {n} panels with their titles do not fit "
-                    f"{width:.2f} x {height:.2f} in; give a larger --size, only a width (the height then follows), "
-                    f"fewer functions, or --formula none")
+    raise UserError(f"the figure is too small for its text and panels; give a larger --size, only a width (the "
+                    f"height then follows), fewer functions, or --formula none ({n} panels with their titles do not "
+                    f"fit {width:.2f} x {height:.2f} in)")
 
 
 def grid_figure(

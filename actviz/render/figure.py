@@ -29,6 +29,7 @@ from matplotlib.figure import Figure, FigureBase
 
 from actviz.atomic import atomic_path
 from actviz.errors import UserError
+from actviz.render.fit import check_fits, collapse_is_an_error, renderer_for, root_figure  # noqa: F401
 from actviz.render.layout import IMAGE_FORMATS
 
 FORMATS = IMAGE_FORMATS
@@ -139,14 +140,6 @@ def new_figure(width: float, height: float, dpi: float = 100, styles: Sequence[s
     return fig
 
 
-def root_figure(fig) -> Figure:
-    """The top-level Figure of a Figure, SubFigure or Axes."""
-    seen = fig
-    while not isinstance(seen, Figure):
-        seen = seen.figure
-    return seen
-
-
 def is_own(fig) -> bool:
     """Whether ``fig`` (or the figure holding it) is one actviz made."""
     return isinstance(root_figure(fig), ActvizFigure)
@@ -191,17 +184,6 @@ def lay_out(parent: FigureBase) -> None:
         parent.set_layout_engine("constrained")
 
 
-def renderer_for(fig) -> "matplotlib.backend_bases.RendererBase":
-    """A renderer to measure text with: the canvas's own, or an Agg one of the figure's size."""
-    root = root_figure(fig)
-    get = getattr(root.canvas, "get_renderer", None)
-    if get is not None:
-        return get()
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(int(root.bbox.width), int(root.bbox.height), root.dpi)
-
-
 @contextlib.contextmanager
 def _quiet_font_tools() -> Iterator[None]:
     """fontTools logs harmless notes while embedding some fonts (e.g. STIX's old timestamps)."""
@@ -237,14 +219,15 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] =
     """Save ``fig`` to ``path`` atomically, format from the extension, with fixed metadata.
 
     A figure made by actviz is written under its own style, exactly as ``fig.savefig`` writes
-    it; ``dpi`` and ``transparent`` default, as for ``savefig``, to the style's ``savefig.dpi``
-    and ``savefig.transparent``. ``styles`` only serve figures made elsewhere.
+    it, and only when its text fits (:func:`~actviz.render.fit.check_fits`); ``dpi`` and
+    ``transparent`` default, as for ``savefig``, to the style's ``savefig.dpi`` and
+    ``savefig.transparent``. ``styles`` only serve figures made elsewhere.
     """
     fmt = image_format(path)
     # PGF through actviz's backend, which works without a TeX installation (see render/pgf.py)
     extra = {"backend": "module://actviz.render.pgf", "image_stem": Path(path).stem} if fmt == "pgf" else {}
     options = {k: v for k, v in (("dpi", dpi), ("transparent", transparent)) if v is not None}
-    with _save_style(fig, styles), _quiet_font_tools(), atomic_path(path) as tmp:
+    with _save_style(fig, styles), _quiet_font_tools(), collapse_is_an_error(), atomic_path(path) as tmp:
         resolution = dpi or (fig.dpi if matplotlib.rcParams["savefig.dpi"] == "figure"
                              else float(matplotlib.rcParams["savefig.dpi"]))
         if fmt == "eps":
@@ -254,6 +237,10 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] =
             tmp.write_bytes(re.sub(rb"^%%CreationDate:[^\n]*\n", b"", buf.getvalue(), count=1, flags=re.M))
         else:
             fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt], **options, **extra)
+        if isinstance(fig, ActvizFigure):  # never written clipped: checked before the rename
+            # a PNG at the figure's own resolution left its text where it was drawn; vector formats
+            # draw at 72 dpi, so lay the figure out again at its own before measuring
+            check_fits(fig, drawn=fmt == "png" and resolution == fig.dpi)
     from actviz.context import note
 
     w, h = fig.get_size_inches()

@@ -1,20 +1,41 @@
 """Text that fits: titles wrapped to the width they have, and a last check that nothing is clipped.
 
 A figure actviz makes is laid out for its size (fewer legend or panel columns, smaller
-formula text, wrapped titles); :func:`check_fits` then draws it once and refuses it, as the
-user's mistake in one line, when any text still runs off the figure or over other text, so
-that a clipped figure is never written.
+formula text, wrapped titles); when it is saved, :func:`check_fits` looks at the text as it
+was just drawn and refuses the figure, as the user's mistake in one line, when any text still
+runs off the figure or over other text, so that a clipped figure is never written.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 
 from actviz.errors import UserError
-from actviz.render.figure import renderer_for, root_figure
+
+def root_figure(fig) -> Figure:
+    """The top-level Figure of a Figure, SubFigure or Axes."""
+    seen = fig
+    while not isinstance(seen, Figure):
+        seen = seen.figure
+    return seen
+
+
+def renderer_for(fig):
+    """A renderer to measure text with: the canvas's own, or an Agg one of the figure's size."""
+    root = root_figure(fig)
+    get = getattr(root.canvas, "get_renderer", None)
+    if get is not None:
+        return get()
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(int(root.bbox.width), int(root.bbox.height), root.dpi)
+
 
 COLLAPSED = "constrained_layout not applied"
 """The start of matplotlib's warning when a figure is too small for its axes and text."""
@@ -59,9 +80,9 @@ def fit_title(fig, text: str, width_in: float, **props) -> str:
     return wrap_to_width(text, width_in * dpi, lambda line: text_width(fig, line, **props))
 
 
-def _drawn_texts(fig) -> list[tuple[Text, str]]:
+def _drawn_texts(fig) -> list[tuple[Text | Legend, str]]:
     """Every visible, non-empty text the figure draws (inside visible parents; tick labels only
-    of the ticks drawn), with a short description of it."""
+    of the ticks drawn; a legend as one box), with a short description of it."""
     hidden: set[int] = set()
     for ax in fig.get_axes():
         for axis in (ax.xaxis, ax.yaxis):
@@ -73,6 +94,9 @@ def _drawn_texts(fig) -> list[tuple[Text, str]]:
     def walk(artist) -> None:
         if not artist.get_visible() or id(artist) in hidden:
             return
+        if isinstance(artist, Legend):  # placed as a whole when drawn: measured as a whole
+            found.append((artist, "the legend"))
+            return
         if isinstance(artist, Text) and artist.get_text().strip():
             found.append((artist, artist.get_text().replace("\n", " ")))
         for child in artist.get_children():
@@ -82,8 +106,25 @@ def _drawn_texts(fig) -> list[tuple[Text, str]]:
     return found
 
 
-def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
-    """Refuse a figure whose text runs off its edges or over other text (drawn once to measure).
+@contextlib.contextmanager
+def collapse_is_an_error(what: str = "figure"):
+    """matplotlib's warning that a figure is too small for its panels (constrained layout gave up),
+    as the user's mistake in one line."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", COLLAPSED, UserWarning)
+        try:
+            yield
+        except UserWarning as exc:
+            if COLLAPSED not in str(exc):
+                raise
+            raise UserError(f"the {what} is too small for its text and panels; give a larger --size (or size=), "
+                            f"fewer panels or functions, or a style with smaller fonts (the panels would have "
+                            f"no room)") from None
+
+
+def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0, drawn: bool = False) -> None:
+    """Refuse a figure whose text runs off its edges or over other text. ``drawn``: the figure was
+    just drawn (saved), so its text is where it will be; otherwise it is laid out first.
 
     Raises
     ------
@@ -91,15 +132,10 @@ def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
         Naming the first text that does not fit and what would help.
     """
     hint = "give a larger --size (or size=), fewer panels or functions, or a style with smaller fonts"
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", COLLAPSED, UserWarning)
-        try:
-            root_figure(fig).draw_without_rendering()  # lays the figure out as saving will
-        except UserWarning as exc:
-            if COLLAPSED not in str(exc):
-                raise
-            raise UserError(f"the {what} is too small for its text and panels: the panels would have no room; "
-                            f"{hint}") from None
+    too_small = f"the {what} is too small for its text and panels; {hint}"
+    if not drawn:
+        with collapse_is_an_error(what):
+            root_figure(fig).draw_without_rendering()
     renderer = renderer_for(fig)
     texts = _drawn_texts(fig)
     if not texts:
@@ -110,7 +146,7 @@ def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
           (boxes[:, 2] > W + tolerance_px) | (boxes[:, 3] > H + tolerance_px)
     if out.any():
         i = int(np.argmax(out))
-        raise UserError(f"the {what} is too small for its text and panels: {_name(texts[i])} runs off the edge; {hint}")
+        raise UserError(f"{too_small} ({_name(texts[i])} runs off the edge)")
     x0, y0, x1, y1 = (boxes[:, k] for k in range(4))
     ix = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
     iy = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
@@ -118,8 +154,7 @@ def check_fits(fig, what: str = "figure", tolerance_px: float = 1.0) -> None:
     np.fill_diagonal(overlap, False)
     if overlap.any():
         i, j = np.argwhere(np.triu(overlap))[0]
-        raise UserError(f"the {what} is too small for its text and panels: {_name(texts[i])} overlaps "
-                        f"{_name(texts[j])}; {hint}")
+        raise UserError(f"{too_small} ({_name(texts[i])} overlaps {_name(texts[j])})")
 
 
 def _name(entry: tuple[Text, str]) -> str:

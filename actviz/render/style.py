@@ -25,23 +25,25 @@ def builtin_styles() -> list[str]:
 
 
 STYLE_PACKAGES = ("scienceplots",)
-"""Packages that add style names to matplotlib when imported (SciencePlots: ``science``,
-``ieee``, ``nature``, ...); imported only when a style name is not found otherwise."""
+"""Installed packages whose ``.mplstyle`` files are found by name (SciencePlots: ``science``,
+``ieee``, ``nature``, ``no-latex``, ...). They are looked up on disk, not imported: importing
+SciencePlots imports pyplot, and its registration code fails under matplotlib 3.11."""
 
 
-def _from_style_packages(name: str) -> bool:
-    """Import the installed style packages (once) and say whether one of them knows ``name``."""
-    import importlib
+def _from_style_packages(name: str) -> str | None:
+    """The ``name.mplstyle`` file of an installed style package (in any of its folders), if any."""
     import importlib.util
 
     for package in STYLE_PACKAGES:
-        if importlib.util.find_spec(package) is None:
-            continue
         try:
-            importlib.import_module(package)
-        except Exception as exc:  # a broken third-party package: say so rather than crash
-            raise UserError(f"cannot load the styles of {package}: {type(exc).__name__}: {exc}") from None
-    return name in matplotlib.style.available
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            found = sorted(Path(root).rglob(f"{name}.mplstyle"))
+            if found:
+                return str(found[0])
+    return None
 
 
 def _packaged(name: str) -> bool:
@@ -71,8 +73,9 @@ def resolve(name: str) -> str:
         return str(p)
     if _packaged(name):
         return name
-    if name and "/" not in name and "." not in name and _from_style_packages(name):
-        return name
+    packaged = _from_style_packages(name) if name and "/" not in name and "." not in name else None
+    if packaged:
+        return packaged
     known = ", ".join(builtin_styles())
     raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style, a style of an "
                     f"installed style package (e.g. SciencePlots' science) or a file")

@@ -28,7 +28,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.text import Text
 
-from actviz.render.figure import inches, new_figure
+from actviz.render.figure import inches, new_figure, root_figure
 from actviz.render.layout import warp_size as default_size
 from actviz.core.warp import WarpResult, blend_schedule
 
@@ -231,10 +231,12 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
     top = 0.14 + stamp_line + (title.count("\n") + 1) * look.title_pt * 1.25 / 72 + (look.label_pt * 1.3 + 4) / 72
     bottom = 0.12 + (footer.count("\n") + 1) * footer_pt * 1.3 / 72 + note_in
     left = 0.1 + (look.label_pt * 1.3 + 4) / 72
-    # margins on the grid itself (not subplots_adjust), so that a SubFigure of a laid-out figure takes them too
-    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw={
-        "wspace": 0.06, "hspace": 0.2 if noted else 0.06,
-        "left": left / w, "right": 1 - 0.1 / w, "top": 1 - top / h, "bottom": bottom / h})
+    # in the caller's figure under a layout engine, the engine places the panels, title and footer;
+    # otherwise the margins computed here (on the grid, not subplots_adjust, so a SubFigure takes them too)
+    engine = parent is not None and root_figure(parent).get_layout_engine() is not None
+    margins = {} if engine else {"left": left / w, "right": 1 - 0.1 / w, "top": 1 - top / h, "bottom": bottom / h}
+    axes = fig.subplots(rows, cols, squeeze=False,
+                        gridspec_kw={"wspace": 0.06, "hspace": 0.2 if noted else 0.06, **margins})
 
     colours = _piece_colours(len(result.X), look.cmap_range)
     spirals, grids = [], []
@@ -271,8 +273,13 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
                 ax.set_ylabel(f"n = {n}", fontsize=look.label_pt, labelpad=4)
             if notes[r][c]:
                 ax.set_xlabel(notes[r][c], fontsize=look.small_pt, color=look.muted, labelpad=2)
-    fig.suptitle(title, fontsize=look.title_pt, y=1 - (0.1 + stamp_line) / h, va="top")
-    fig.text(0.5, 0.1 / h, footer, ha="center", va="bottom", fontsize=footer_pt, color=look.muted, linespacing=1.3)
+    if engine:
+        fig.suptitle(title, fontsize=look.title_pt)
+        fig.supxlabel(footer, fontsize=footer_pt, color=look.muted, linespacing=1.3)
+    else:
+        fig.suptitle(title, fontsize=look.title_pt, y=1 - (0.1 + stamp_line) / h, va="top")
+        fig.text(0.5, 0.1 / h, footer, ha="center", va="bottom", fontsize=footer_pt, color=look.muted,
+                 linespacing=1.3)
     stamp = None
     if animation:
         stamp = fig.text(0.12 / w, 1 - 0.1 / h, _stamp(t), ha="left", va="top", fontsize=look.title_pt,
