@@ -44,7 +44,7 @@ MAX_UNIT_LINES = 16
 
 def grey_print() -> bool:
     """Whether the active style is made for grey print: its line cycle varies the dash as well as
-    the colour (actviz's paper style, SciencePlots' science). Classes then differ by marker and
+    the colour (actviz's paper style, SciencePlots' ieee). Classes then differ by marker and
     lightness too."""
     return "linestyle" in matplotlib.rcParams["axes.prop_cycle"].keys
 
