@@ -1,4 +1,8 @@
-"""The public Python API: arrays and matplotlib Figures, never pyplot or ``show``.
+"""The public Python API: arrays and matplotlib Figures, never pyplot, ``show`` or a backend.
+
+Every drawing function makes a figure that keeps its style (``fig.savefig`` and :func:`save`
+agree, and Jupyter shows it as an image), or draws into yours: ``ax=`` (your Axes) or
+``fig=`` (your Figure or SubFigure).
 
 The CLI is a thin layer over these functions. Each keyword function builds one
 validated settings object (:class:`~actviz.core.fit.DataSettings`,
@@ -224,7 +228,7 @@ def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str 
                 formula: str | None = None, ncols: int | None = None, fig=None, ax=None) -> "Figure":
     """Draw evaluated curves under validated figure settings (see :func:`plot_figure`)."""
     from actviz.render import curves as render
-    from actviz.render.figure import as_axes, check_own_figure_only, rc_context
+    from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
     from actviz.render.layout import OVERLAY_SIZE
     from actviz.render.style import check_curve_style
     from actviz.render.text import check_text
@@ -235,8 +239,9 @@ def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str 
     axes = None
     if ax is not None:
         count = (2 if derivative else 1) if layout == "overlay" else len(data)
-        axes = as_axes(ax, count, f"a{'n' if layout == 'overlay' else ''} {layout} of {len(data)} curves")
-    with rc_context(figure.styles) if fig is None and ax is None else _nothing():
+        curves_ = f"{len(data)} curve{'s' if len(data) != 1 else ''}"
+        axes = as_axes(ax, count, f"a{'n' if layout == 'overlay' else ''} {layout} of {curves_}")
+    with rc_context(figure.styles) if fig is None and ax is None else contextlib.nullcontext():
         for c in data:
             check_curve_style(c.style)
             if c.style.label is not None:
@@ -251,23 +256,12 @@ def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str 
                                       parent=fig, axes=axes)
         if fig is None and ax is None:
             _made_with(made, figure)
-    return made if ax is None else _root(made)
+    return made if ax is None else root_figure(made)
 
 
 def _made_with(made, figure: "FigureSettings") -> None:
     """Remember the style names a new figure was made with (its rcParams it keeps itself)."""
     made.actviz_styles = tuple(figure.styles)
-
-
-def _root(fig):
-    from actviz.render.figure import root_figure
-
-    return root_figure(fig)
-
-
-@contextlib.contextmanager
-def _nothing():
-    yield
 
 
 def save(fig: "Figure", path: str | os.PathLike, *, dpi: float | None = None, transparent: bool | None = None,

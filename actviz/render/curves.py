@@ -19,8 +19,8 @@ from matplotlib.figure import FigureBase
 
 from actviz.core.curves import Curve
 from actviz.errors import UserError
-from actviz.render.figure import inches, lay_out, new_figure, renderer_for
-from actviz.render.fit import fit_title, text_width
+from actviz.render.figure import inches, lay_out, new_figure
+from actviz.render.fit import fit_title, renderer_for, text_width
 from actviz.render.layout import overlay_ratio
 
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure, FigureBase
 
 from actviz.atomic import atomic_path
 from actviz.errors import UserError
-from actviz.render.fit import check_fits, collapse_is_an_error, renderer_for, root_figure  # noqa: F401
+from actviz.render.fit import check_fits, collapse_is_an_error, root_figure
 from actviz.render.layout import IMAGE_FORMATS
 
 FORMATS = IMAGE_FORMATS
@@ -140,11 +140,6 @@ def new_figure(width: float, height: float, dpi: float = 100, styles: Sequence[s
     return fig
 
 
-def is_own(fig) -> bool:
-    """Whether ``fig`` (or the figure holding it) is one actviz made."""
-    return isinstance(root_figure(fig), ActvizFigure)
-
-
 def inches(parent: FigureBase) -> tuple[float, float]:
     """Width and height in inches of a Figure or SubFigure."""
     box = parent.bbox
@@ -200,7 +195,8 @@ def _quiet_font_tools() -> Iterator[None]:
 
 def _save_style(fig, styles: Sequence[str]):
     """The rcParams to save ``fig`` under: its own for an actviz figure (naming other styles is a
-    mistake, as styles apply when a figure is made), else ``styles`` plus reproducible settings."""
+    mistake, as styles apply when a figure is made); for another figure ``styles`` when given,
+    else the session's own; always with the settings that make the file reproducible."""
     styles = tuple(styles)
     if isinstance(fig, ActvizFigure):
         if styles and styles != fig.actviz_styles:
@@ -211,7 +207,7 @@ def _save_style(fig, styles: Sequence[str]):
                 raise UserError(f"this figure was made with {made}; styles apply when a figure is made, so pass "
                                 f"styles=[{', '.join(map(repr, styles))}] to the function that made it")
         return fig.styled()
-    return rc_context(styles)
+    return rc_context(styles) if styles else matplotlib.rc_context(DETERMINISTIC_RC)
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, *, styles: Iterable[str] = (), dpi: float | None = None,

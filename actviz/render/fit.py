@@ -18,6 +18,7 @@ from matplotlib.text import Text
 
 from actviz.errors import UserError
 
+
 def root_figure(fig) -> Figure:
     """The top-level Figure of a Figure, SubFigure or Axes."""
     seen = fig

@@ -102,11 +102,6 @@ SIZE_HELP = ("a preset (column, page, ieee-column, acm-text, ... see docs/paper-
              "a unit in, cm, mm or pt (e.g. 229.5pt, 81mm, 16x8cm; inches without one)")
 
 
-def size_width(text: str) -> float | None:
-    """The width of a preset name, in inches (None: not a preset)."""
-    return SIZES.get(text.strip().lower())
-
-
 def read_size(text: str) -> tuple[float, float | None]:
     """A preset (``column``, ``ieee-text``, ...), ``W`` or ``WxH`` -> (width, height or None) in inches.
 
