@@ -30,9 +30,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# Regenerate README's command reference from the Click definitions (a test checks it is current).
+# Regenerate the command reference (docs/reference.md) from the Click definitions (a test checks it is current).
 docs: $(STAMP)
-	$(BIN)/python -m actviz.cli.reference --write README.md
+	$(BIN)/python -m actviz.cli.reference --write docs/reference.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -475,7 +475,7 @@ __all__ += ["ARTICLE_MODELS", "boundary_figure", "dataset", "run_training", "tra
 ARTICLE_MODELS = ("sigmoid@4", "softplus@4", "relu@4", "relu@300")
 """The reference article's decision-boundary figure: Sigmoid 4, Softplus 4, ReLU 4, ReLU 300."""
 
-VIEWS = ("logit", "input", "both")
+VIEWS = ("logit", "input", "both", "layers")
 
 
 def dataset(name: str = "circles", *, count: int = 400, noise: float = 0.05, seed: int = 0,
@@ -583,9 +583,10 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     run : TrainingRun
     path : str or os.PathLike
         ``.gif`` or ``.webp``.
-    view : {"logit", "input", "both"}
+    view : {"logit", "input", "both", "layers"}
         ``logit``: the article's plane of the two output scores (x', y') with the boundary y' = x';
-        ``input``: decision regions in the input plane; ``both``: side by side.
+        ``input``: decision regions in the input plane; ``both``: side by side; ``layers``: every
+        layer's picture (see :func:`layers_animation`).
     size, dpi, title, styles
         As for :func:`plot_figure`.
     frame_ms, hold_ms, loop : int
@@ -600,6 +601,9 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     from actviz.render.layout import AnimationSettings
 
     check_view(view, run.arch.classes)
+    if view == "layers":
+        return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
+                                loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
     with rc_context(figure.styles):
@@ -614,8 +618,8 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float | None = None, title: str | None = None,
-                    styles: Sequence[str] = (), progress: Progress | None = None, fig: "FigureBase | None" = None,
-                    ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
+                    styles: Sequence[str] = (), progress: Progress | None = None, regions: bool = False,
+                    fig: "FigureBase | None" = None, ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
     """Decision boundaries of small networks trained on the same data, side by side.
 
     Parameters
@@ -627,7 +631,8 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     data, count, noise, classes, seed, steps, lr, optimizer, weight_decay, init, batch
         As for :func:`train`.
     units : bool
-        Draw each first-layer unit's line w.x + b = 0 (layers of up to 16 units).
+        Draw each first-layer unit's line w.x + b = 0 (layers of up to 16 units) and, for
+        piecewise-linear two-class networks, the exact boundary segments with their count.
     points : bool
     ncols : int, optional
         Panels per row (default: up to 4).
@@ -636,6 +641,8 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
         marker shape and lightness as well as hue.
     progress : callable, optional
         Wraps the sequence of networks to train.
+    regions : bool
+        Fill the exact linear regions as cells and write their count (piecewise-linear only).
     fig : matplotlib Figure or SubFigure, optional
         Draw the panels into it.
     ax : matplotlib Axes or sequence of Axes, optional
@@ -661,28 +668,584 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     archs = [net.architecture(act, sizes, classes=ds.classes, command="boundary") for act, sizes in parsed]
     figure = _figure(size, dpi, styles, title, fig=fig, ax=ax)
     return draw_boundaries(archs, ds, settings, figure, units=units, points=points, ncols=ncols, progress=progress,
-                           fig=fig, ax=ax)
+                           regions=regions, fig=fig, ax=ax)
 
 
 def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
                     figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
-                    progress: Progress | None = None, fig=None, ax=None) -> "Figure":
+                    progress: Progress | None = None, regions: bool = False, fig=None, ax=None) -> "Figure":
     """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
+    from actviz.render.figure import as_axes, check_own_figure_only
+
+    check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
+    if ax is not None:
+        as_axes(ax, len(archs), f"a figure of {len(archs)} model{'s' if len(archs) != 1 else ''}")
+    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress)
+    return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols, fig=fig,
+                         ax=ax)
+
+
+# ---- every layer's picture, exact linear regions and boundary segments (issue 16) -----------
+
+__all__ += ["boundary_panels", "boundary_segments", "layers_animation", "layers_figure", "linear_regions",
+            "panels_figure", "region_counts"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.regions import Boundary, Regions
+    from actviz.render.training import Panel
+
+
+def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings", *,
+                    segments: bool = False, regions: bool = False, progress: Progress | None = None) -> "list[Panel]":
+    """Train each architecture on ``data`` and return one panel per network, for :func:`panels_figure`.
+
+    Parameters
+    ----------
+    archs : sequence of Architecture
+    data : Dataset
+    settings : FitSettings
+    segments : bool
+        Give each piecewise-linear two-class panel its exact boundary (``panel.boundary``,
+        see :func:`boundary_segments`).
+    regions : bool
+        Give every panel its exact cells (``panel.regions``); a smooth activation is refused.
+    progress : callable, optional
+        Wraps the sequence of networks to train.
+
+    Returns
+    -------
+    list of Panel
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+    from actviz.render.training import Panel
+
+    if regions:
+        for arch in archs:
+            if not exact.is_piecewise_linear(arch.act):
+                raise UserError(exact.refusal(arch.act, "--regions needs"))
+    box = data_box(data)
+    panels = []
+    for arch in (progress(archs) if progress else archs):
+        run = run_training(arch, data, settings)
+        cells = boundary = None
+        if (segments or regions) and exact.is_piecewise_linear(arch.act):
+            cells = exact.linear_regions(arch, run.final.theta, box)
+            if segments and exact.boundary_refusal(cells) is None:
+                boundary = exact.boundary(cells)
+        panels.append(Panel(arch.title, arch, run.final.theta, run.final.accuracy, regions=cells, boundary=boundary))
+    return panels
+
+
+def panels_figure(panels: "Sequence[Panel]", data: "Dataset", figure: "FigureSettings", *, units: bool = False,
+                  regions: bool = False, points: bool = True, ncols: int | None = None,
+                  fig: "FigureBase | None" = None, ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
+    """Draw the panels of :func:`boundary_panels` side by side (or into your ``fig``, or your ``ax``
+    with one Axes per panel, as :func:`boundary_figure` does).
+
+    ``units`` dashes the first-layer unit lines and writes the segment count of panels that
+    have exact segments; ``regions`` fills their exact cells and writes the region count.
+    """
     from actviz.render import training as render
     from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
 
     check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
-    axes = as_axes(ax, len(archs), f"a figure of {len(archs)} models") if ax is not None else None
-    panels = []
-    for arch in (progress(archs) if progress else archs):
-        run = run_training(arch, data, settings)
-        panels.append(render.Panel(arch.title, arch, run.final.theta, run.final.accuracy))
     if fig is not None or ax is not None:
+        axes = as_axes(ax, len(panels), f"a figure of {len(panels)} panels") if ax is not None else None
         made = render.boundary_figure(panels, data, units=units, ncols=ncols, title=figure.title, points=points,
-                                      parent=fig, axes=axes)
+                                      regions=regions, parent=fig, axes=axes)
         return made if ax is None else root_figure(made)
     with rc_context(figure.styles):
         made = render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
-                                      title=figure.title, points=points)
+                                      title=figure.title, points=points, regions=regions)
         _made_with(made, figure)
         return made
+
+
+def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Regions":
+    """The exact linear regions of a trained piecewise-linear network.
+
+    Parameters
+    ----------
+    run : TrainingRun
+    snapshot : int
+        Which of ``run.snapshots`` (default: the final network).
+    box : (x0, x1, y0, y1), optional
+        The part of the input plane to cut (default: the square the pictures show around the data).
+
+    Returns
+    -------
+    Regions
+        ``.counts`` per hidden layer, ``.polygons``, ``.patterns`` and the affine class scores of
+        each cell. Smooth activations are refused (a user error).
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    return exact.linear_regions(run.arch, run.snapshots[snapshot].theta, box or data_box(run.data))
+
+
+def boundary_segments(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Boundary":
+    """The decision boundary of a two-class piecewise-linear network as maximal straight segments
+    (``.count``, ``.segments`` S x 2 x 2); arguments as for :func:`linear_regions`."""
+    from actviz.core import regions as exact
+
+    return exact.boundary(linear_regions(run, snapshot, box))
+
+
+def region_counts(run: "TrainingRun", box: Sequence[float] | None = None,
+                  progress: Progress | None = None) -> tuple[list[str], list[list]]:
+    """Exact counts for every snapshot of a run, as columns and rows.
+
+    Returns
+    -------
+    columns : list of str
+        ``frame``, ``step``, ``regions_layer1`` ... (cells after each hidden layer), ``segments``.
+    rows : list of list
+        One per snapshot; ``segments`` is None when not counted (more than 2 classes, or an
+        activation that jumps).
+    """
+    from actviz.core import regions as exact
+    from actviz.core.scenes import data_box
+
+    exact.pieces(run.arch.act)
+    box = box or data_box(run.data)
+    columns = ["frame", "step", *[f"regions_layer{i + 1}" for i in range(len(run.arch.hidden))], "segments"]
+    rows = []
+    snaps = list(enumerate(run.snapshots))
+    for i, snap in (progress(snaps) if progress else snaps):
+        counts, segments = exact.counts_row(run.arch, snap.theta, box)
+        rows.append([i, snap.step, *counts, segments])
+    return columns, rows
+
+
+def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                  title: str | None = None, points: bool = True, curves: bool = True, grid: bool = True,
+                  styles: Sequence[str] = ()) -> "Figure":
+    """The final network of ``run`` layer by layer, as a still figure.
+
+    The input plane; the image of the data, class curves, a grid and the boundary after each
+    hidden layer (2 units as they are, wider layers on their first two principal axes, named on
+    the panel); the output plane with y' = x'. Needs 2 classes. Arguments as for :func:`train_animation`.
+    """
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.layers_figure(run, size=figure.size, dpi=figure.dpi, title=figure.title, points=points,
+                                    curves=curves, grid=grid)
+
+
+def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
+                     dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
+                     loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                     styles: Sequence[str] = (), progress: Progress | None = None) -> None:
+    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes).
+
+    The projections of wide layers are fitted once over all snapshots and kept, and the panel
+    limits hold every frame. Arguments as for :func:`train_animation`.
+    """
+    from actviz.render import layers as render
+    from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings
+
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    with rc_context(figure.styles):
+        render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
+                               curves=curves, grid=grid, progress=progress)
+
+
+# ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
+
+__all__ += ["compute_convergence", "compute_depth", "convergence_figure", "convergence_result",
+            "convergence_settings", "compute_phase", "depth_figure", "depth_result", "depth_settings", "gain",
+            "phase_figure", "phase_result", "phase_settings"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.converge import ConvergenceResult, ConvergenceSettings
+    from actviz.core.depth import DepthResult, DepthSettings
+    from actviz.core.phase import PhaseResult, PhaseSettings
+
+
+def gain(spec: str | BoundActivation, q: float = 1.0) -> float | None:
+    """The gain that keeps a wide layer's variance fixed at ``q``: sqrt(q / E[f(sqrt(q) Z)^2]), Z ~ N(0, 1).
+
+    Computed by Gaussian quadrature split at the function's kinks, never by sampling; exact where a
+    closed form exists (relu sqrt(2), leaky relu sqrt(2 / (1 + s^2)), identity 1, SELU 1 at q = 1).
+
+    Parameters
+    ----------
+    spec : str or BoundActivation
+    q : float
+        The stated input variance (default 1).
+
+    Returns
+    -------
+    float or None
+        None where there is none: a function that is not element-wise, or not finite for Gaussian inputs.
+    """
+    from actviz.core import gain as meanfield
+
+    return meanfield.gain(as_bound(spec), q)
+
+
+def depth_settings(activations: Sequence[str | BoundActivation] | None = None,
+                   inits: Sequence[str] | str | None = None, *, depth: int = 20, width: int = 256,
+                   input_dim: int | None = None, inputs: str = "normal", input_var: float = 1.0,
+                   bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                   gain_var: float = 1.0) -> "DepthSettings":
+    """A validated deep-stack request (see :func:`depth_result` for the parameters)."""
+    from actviz.core import depth as core
+    from actviz.core.inits import parse_inits
+
+    names = ",".join(core.DEFAULT_INITS) if inits is None else inits if isinstance(inits, str) else ",".join(inits)
+    acts = tuple(as_bound(s) for s in (core.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return core.DepthSettings(acts, tuple(parse_inits(names)), depth=depth, width=width, input_dim=input_dim,
+                              inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples, seed=seed,
+                              gain_var=gain_var)
+
+
+def compute_depth(settings: "DepthSettings", progress: Progress | None = None) -> "DepthResult":
+    """Run every (activation, initialisation) stack of validated ``settings``."""
+    from actviz.core import depth as core
+
+    return core.compute(settings, progress)
+
+
+def depth_result(activations: Sequence[str | BoundActivation] | None = None, inits: Sequence[str] | str | None = None,
+                 *, depth: int = 20, width: int = 256, input_dim: int | None = None, inputs: str = "normal",
+                 input_var: float = 1.0, bias_std: float = 0.0, samples: int = 256, seed: int = 0,
+                 gain_var: float = 1.0, progress: Progress | None = None) -> "DepthResult":
+    """Deep stacks run forward and backward, one per (activation, initialisation), on the same inputs.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One block of rows each (default: sigmoid, tanh, relu).
+    inits : sequence of str or str, optional
+        One column each: ``xavier-uniform``, ``xavier-normal``, ``he-fan-in``, ``he-fan-out``, ``lecun``,
+        ``orthogonal``, ``gain`` (``he``, ``xavier`` too), optionally with a gain, ``gain:1.5``; a comma list
+        is accepted (default: xavier-uniform, he-fan-in, orthogonal, gain).
+    depth, width : int
+        Layers and units per layer.
+    input_dim : int, optional
+        Input dimension (default: ``width``).
+    inputs : {"normal", "uniform"}
+        Each input coordinate N(0, input_var) or uniform with that variance.
+    input_var, bias_std : float
+        Input variance; biases N(0, bias_std^2).
+    samples, seed : int
+        Inputs pushed through each stack; the seed of the inputs and the weights.
+    gain_var : float
+        The input variance at which computed gains keep the variance fixed.
+    progress : callable, optional
+        Wraps the sequence of stacks.
+
+    Returns
+    -------
+    DepthResult
+        ``cells[i][j]`` with per-layer measured mean squares, quantiles, zero shares and the mean-field
+        prediction; ``rows()`` the numbers behind every panel.
+    """
+    return compute_depth(depth_settings(activations, inits, depth=depth, width=width, input_dim=input_dim,
+                                        inputs=inputs, input_var=input_var, bias_std=bias_std, samples=samples,
+                                        seed=seed, gain_var=gain_var), progress)
+
+
+def depth_figure(result: "DepthResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The grid: pre-activations, activations and gradients (three rows) per activation, a column per
+    initialisation; per layer the bands of |value|, the measured RMS and the mean-field RMS, on log scales.
+
+    Parameters
+    ----------
+    result : DepthResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.depth_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title)
+
+
+def convergence_settings(activations: Sequence[str | BoundActivation] | None = None,
+                         inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                         data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0, seeds: int = 5,
+                         steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                         weight_decay: float = 0.0, batch: int | None = None) -> "ConvergenceSettings":
+    """A validated convergence experiment (see :func:`convergence_result` for the parameters)."""
+    from actviz.core import converge
+    from actviz.core.fit import DataSettings, FitSettings
+
+    acts = tuple(as_bound(s) for s in (converge.DEFAULT_ACTIVATIONS if activations is None else activations))
+    return converge.ConvergenceSettings(
+        acts, tuple(converge.DEFAULT_INITS if inits is None else inits), tuple(hidden), seeds,
+        DataSettings(data, count, noise, 2, seed),
+        FitSettings(steps=steps, lr=lr, optimizer=optimizer, weight_decay=weight_decay, batch=batch, seed=seed))
+
+
+def compute_convergence(settings: "ConvergenceSettings",
+                        progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """Train every run of validated ``settings``; ``progress(k)`` hears of every k steps done."""
+    from actviz.core import converge
+
+    return converge.compute(settings, progress)
+
+
+def convergence_result(activations: Sequence[str | BoundActivation] | None = None,
+                       inits: Sequence[str] | None = None, *, hidden: Sequence[int] = (32,) * 6,
+                       data: str = "spiral", count: int = 200, noise: float = 0.05, seed: int = 0,
+                       seeds: int = 5, steps: int = 300, lr: float | None = None, optimizer: str = "momentum",
+                       weight_decay: float = 0.0, batch: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> "ConvergenceResult":
+    """The same network trained from several seeds per (activation, initialisation); every step's loss.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One panel each (default: relu, sigmoid).
+    inits : sequence of str, optional
+        One curve each: ``auto``, ``he``, ``xavier``, ``gain`` or any scheme of :func:`depth_result`
+        (default: he, xavier).
+    hidden : sequence of int
+        Hidden layer sizes of the network (2 inputs, softmax output), default six layers of 32.
+    data, count, noise : str, int, float
+        The toy data set (2 classes), drawn from ``seed`` as in :func:`train`.
+    seed, seeds : int
+        Run k starts from the network ``actviz train --seed seed+k`` starts from.
+    steps, lr, optimizer, weight_decay, batch
+        As for :func:`train` (default: momentum, no weight decay).
+    progress : callable, optional
+        Called with the number of steps done since its last call.
+
+    Returns
+    -------
+    ConvergenceResult
+        ``runs[i][j].loss`` is seeds x (steps + 1); a diverged run is +inf from its divergence on.
+    """
+    return compute_convergence(convergence_settings(activations, inits, hidden=hidden, data=data, count=count,
+                                                    noise=noise, seed=seed, seeds=seeds, steps=steps, lr=lr,
+                                                    optimizer=optimizer, weight_decay=weight_decay, batch=batch),
+                               progress)
+
+
+def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                       title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """Loss against step, one panel per activation: the median and the min-max band over seeds per init.
+
+    Parameters
+    ----------
+    result : ConvergenceResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    ncols : int, optional
+        Panels per row (default: up to 3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.convergence_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+
+
+def phase_settings(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
+                   input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
+                   sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                   bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseSettings":
+    """A validated phase-plane request (see :func:`phase_result` for the parameters)."""
+    from actviz.core import phase
+    from actviz.core.inits import parse_inits
+
+    acts = tuple(as_bound(s) for s in (("tanh",) if activations is None else activations))
+    names = inits if isinstance(inits, str) else ",".join(inits)
+    return phase.PhaseSettings(acts, depth=depth, input_var=input_var, sigma_w=tuple(sigma_w),
+                               sigma_b=tuple(sigma_b), inits=tuple(parse_inits(names)) if names else (),
+                               bias_std=bias_std, gain_var=gain_var)
+
+
+def compute_phase(settings: "PhaseSettings") -> "PhaseResult":
+    """Run the recursion over the plane of validated ``settings``."""
+    from actviz.core import phase
+
+    return phase.compute(settings)
+
+
+def phase_result(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
+                 input_var: float = 1.0, sigma_w: tuple[float, float] = (0.05, 4.0),
+                 sigma_b: tuple[float, float] = (0.0, 1.0), inits: Sequence[str] | str = ("xavier", "he", "gain"),
+                 bias_std: float = 0.0, gain_var: float = 1.0) -> "PhaseResult":
+    """The order-to-chaos plane: for each (sigma_w, sigma_b), the mean-field recursion run for ``depth`` layers.
+
+    Parameters
+    ----------
+    activations : sequence of str or BoundActivation, optional
+        One plane each (default: tanh).
+    depth : int
+        Layers of the stack.
+    input_var : float
+        Variance of the inputs.
+    sigma_w, sigma_b : (float, float)
+        Ranges of the plane.
+    inits : sequence of str or str
+        Initialisations to mark at their sigma_w on layers of equal width (a comma list is accepted; empty:
+        none), at sigma_b = ``bias_std``; computed gains at input variance ``gain_var``.
+    bias_std, gain_var : float
+
+    Returns
+    -------
+    PhaseResult
+        Per activation: the last layer's variance ``q``, ``chi`` = sigma_w^2 E[phi'(sqrt(q) Z)^2] there,
+        ``log_ratio``, log10 of the gradient's mean square at the first layer over the top's, and the marks.
+    """
+    return compute_phase(phase_settings(activations, depth=depth, input_var=input_var, sigma_w=sigma_w,
+                                        sigma_b=sigma_b, inits=inits, bias_std=bias_std, gain_var=gain_var))
+
+
+def phase_figure(result: "PhaseResult", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                 title: str | None = None, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The planes, coloured blue where gradients vanish over the stack and red where they explode, with the
+    line where they keep their size and a mark per initialisation.
+
+    Parameters
+    ----------
+    result : PhaseResult
+    size, dpi, title, styles
+        As for :func:`plot_figure`.
+    ncols : int, optional
+        Panels per row (default: up to 3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from actviz.render import depth as render
+    from actviz.render.figure import rc_context
+
+    figure = _figure(size, dpi, styles, title)
+    with rc_context(figure.styles):
+        return render.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+
+
+# ---- losses and optimisers: actviz loss and actviz optim ------------------------------------
+
+__all__ += ["loss", "loss_curves", "loss_figure", "race", "race_figure", "save_race_animation"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.losses import BoundLoss
+    from actviz.core.race import Race
+
+
+def loss(spec: "str | BoundLoss") -> "BoundLoss":
+    """Parse one loss spec (``hinge``, ``huber:delta=0.5``, ``focal:gamma=5``) into a callable pair
+    ``f`` (the loss) and ``df`` (its exact derivative) of the margin, residual or probability."""
+    from actviz.core import losses
+
+    return spec if isinstance(spec, losses.BoundLoss) else losses.parse(spec)
+
+
+def loss_curves(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
+                xlim: tuple[float, float] | None = None, samples: int = 801,
+                x: np.ndarray | None = None) -> list[Curve]:
+    """The loss and its derivative for each loss (plus every loss of ``kind``, if given), on a grid
+    over ``xlim`` (by default the kind's usual range) or at the points ``x``.
+
+    All losses must be of one kind: margin m = y f(x), residual r = y - y_hat, or probability p.
+    """
+    from actviz.core import losses
+
+    bound = [loss(s) for s in specs]
+    if kind is not None:
+        bound += [losses.BoundLoss(entry, entry.defaults()) for entry in losses.of_kind(kind)]
+    if not bound:
+        raise UserError("no loss given; name at least one (e.g. hinge), or use --kind")
+    shared = losses.one_kind(bound)
+    points = sample_grid(xlim or losses.DEFAULT_XLIM[shared], samples) if x is None else np.asarray(x, dtype=float)
+    return evaluate(bound, points)
+
+
+def loss_figure(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
+                xlim: tuple[float, float] | None = None, samples: int = 801, layout: str = "overlay",
+                derivative: bool = True, ylim: tuple[float, float] | None = None,
+                dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
+                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
+                styles: Sequence[str] = ()) -> "Figure":
+    """A Figure of losses and their derivatives, drawn as :func:`plot_figure` draws activations,
+    against the margin, the residual or the probability (probability losses default to y ranges
+    0..5 and -10..10: they are infinite at the ends)."""
+    from actviz.core.losses import AXIS_LABELS, DEFAULT_YLIM, VARIABLES
+    from actviz.render import curves as render
+    from actviz.render.figure import rc_context
+
+    data = loss_curves(specs, kind=kind, xlim=xlim, samples=samples)
+    shared = data[0].act.kind
+    v = VARIABLES[shared]
+    default_ylim, default_dylim = DEFAULT_YLIM.get(shared, (None, None))
+    ylim, dylim = ylim or default_ylim, dylim or default_dylim
+    ylabels = (rf"$\ell({v})$", rf"$\ell'({v})$")
+    with rc_context(styles):
+        if layout == "overlay":
+            return render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
+                                         dylim=dylim, title=title, legend=legend, formula=formula or "none",
+                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels)
+        if layout == "grid":
+            return render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
+                                      legend=legend, formula=formula or "title", ylabels=ylabels)
+    raise UserError(f"unknown layout {layout!r}: use overlay or grid")
+
+
+def race(optimizers: Sequence[str] | None = None, *, surface: str = "rosenbrock",
+         start: tuple[float, float] | None = None, xlim: tuple[float, float] | None = None,
+         ylim: tuple[float, float] | None = None, steps: int = 300, lr: float | None = None, rule: str = "tuned",
+         grid: Sequence[float] | None = None, noise: float = 0.0, seed: int = 0) -> "Race":
+    """Race optimisers (specs such as ``adam:beta1=0.8``; default all seven) from one start point on a
+    2-D surface (``rosenbrock``, ``beale``, ``himmelblau``, ``saddle``, ``quadratic``, ``rastrigin``
+    or ``expr:EXPR`` in x and y) under one stated learning-rate rule: ``tuned`` (each one's best
+    of ``grid``), ``torch`` (torch.optim's defaults) or ``lr`` for all. ``noise`` adds Gaussian
+    noise of that standard deviation to every gradient, drawn from ``seed`` and shared by all."""
+    from actviz.core import optim, race as races, surfaces
+
+    s = surfaces.get(surface).with_view(xlim, ylim, start)
+    specs = list(optimizers) if optimizers else list(optim.NAMES)
+    return races.race(s, specs, steps=steps, lr=lr, rule=rule, grid=races.LR_GRID if grid is None else grid,
+                      noise=noise, seed=seed)
+
+
+def race_figure(result: "Race", *, size: tuple[float, float] | None = None, dpi: float = 150,
+                title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """The race as a still: every path on the contour map, and the loss against step beside it."""
+    from actviz.render import optim as render
+    from actviz.render.figure import rc_context
+
+    with rc_context(styles):
+        return render.race_figure(result, size=size, dpi=dpi, title=title)
+
+
+def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int = 60, schedule: str = "linear",
+                        size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
+                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, styles: Sequence[str] = (),
+                        progress: Callable[[Sequence], Iterable] | None = None) -> None:
+    """Write a GIF/WebP of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
+    frame the paths so far with their heads and the loss panel in step; the last frame held."""
+    from actviz.core.net import frame_steps
+    from actviz.render import optim as render
+    from actviz.render.figure import rc_context
+
+    steps = frame_steps(result.steps, frames, schedule)
+    with rc_context(styles):
+        render.write_animation(result, path, steps=steps, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
+                               hold_ms=hold_ms, loop=loop, progress=progress)

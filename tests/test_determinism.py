@@ -32,6 +32,15 @@ DETERMINISM_CASES = st.one_of(
                               "--frames", "3"])),
     st.tuples(st.just("boundary"), st.sampled_from([".png", ".svg"]),
               st.integers(0, 2**31).map(lambda s: ["relu@3", "--seed", str(s), "--count", "40", "--steps", "10"])),
+    st.tuples(st.just("boundary"), st.just(".png"),
+              st.integers(0, 2**31).map(lambda s: ["relu@3", "relu@2,2", "--regions", "--units", "--seed", str(s),
+                                                   "--count", "40", "--steps", "10"])),
+    st.tuples(st.just("train"), st.just(".gif"),
+              st.integers(0, 2**31).map(lambda s: ["relu", "--hidden", "3,5", "--view", "layers", "--seed", str(s),
+                                                   "--count", "40", "--steps", "10", "--frames", "3"])),
+    st.tuples(st.just("layers"), st.sampled_from([".png", ".svg"]),
+              st.integers(0, 2**31).map(lambda s: ["relu", "--hidden", "2,4", "--seed", str(s), "--count", "40",
+                                                   "--steps", "10"])),
 )
 
 

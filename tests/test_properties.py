@@ -267,7 +267,8 @@ def test_spec_parser_never_evaluates_code(tmp_path):
 # ------------------------------------------------------------------ the CLI on generated option combinations
 
 MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".svg": (b"<?xml", b"<svg"), ".pdf": (b"%PDF-",), ".eps": (b"%!PS",),
-         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",), ".csv": (b"x,", b"step,"), ".tsv": (b"x\t", b"step\t"),
+         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",),
+         ".csv": (b"x,", b"step,", b"frame,", b"activation,"), ".tsv": (b"x\t", b"step\t", b"frame\t", b"activation\t"),
          ".json": (b"[", b"{"), ".md": (b"#",), ".html": (b"<!",)}
 """How each kind of file actviz writes begins."""
 
@@ -344,7 +345,8 @@ def warp_args():
 TRAINING = (opt("--hidden", often(st.lists(st.integers(1, 6), min_size=1, max_size=2).map(lambda v: ",".join(map(str, v))))),
             opt("--data", often(st.sampled_from(["spiral", "circles", "moons", "xor", "blobs"]))),
             opt("--noise", FLOAT(0, 0.3)), opt("--seed", st.integers(0, 9)),
-            opt("--optimizer", st.sampled_from(["sgd", "momentum", "adam"])), opt("--lr", FLOAT(1e-3, 3)),
+            opt("--optimizer", st.sampled_from(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
+                                                "adam:beta1=0.5", "adam:weight_decay=1"])), opt("--lr", FLOAT(1e-3, 3)),
             opt("--weight-decay", FLOAT(0, 1e-2)), opt("--init", st.sampled_from(["auto", "he", "xavier"])),
             opt("--batch", often(st.integers(0, 30))))
 TRAINING_SMALL = ["--count", "40", "--steps", "12"]
@@ -353,9 +355,10 @@ TRAINING_SMALL = ["--count", "40", "--steps", "12"]
 def train_args():
     return st.tuples(st.lists(SPECS_CLI, max_size=1), out_name("x.gif", "x.webp"), *TRAINING,
                      often(st.integers(2, 4).map(lambda n: ["--frames", str(n)]), st.just([])),
-                     opt("--view", st.sampled_from(["logit", "input", "both"])),
+                     opt("--view", st.sampled_from(["logit", "input", "both", "layers"])),
                      opt("--schedule", st.sampled_from(["log", "linear"])), flag("--no-grid", "--no-points"),
-                     opt("--log", st.sampled_from(["log.csv", "log.json", "log.txt"]))) \
+                     opt("--log", st.sampled_from(["log.csv", "log.json", "log.txt"])),
+                     opt("--regions-log", st.sampled_from(["regions.csv", "regions.json", "regions.txt"]))) \
         .map(lambda t: ["train", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
                         *SMALL_FIGURE])
 
@@ -363,14 +366,51 @@ def train_args():
 def boundary_args():
     models = often(st.tuples(SPECS_CLI, st.integers(1, 5)).map(lambda t: f"{t[0]}@{t[1]}"), st.sampled_from(["relu@", "@4"]))
     return st.tuples(st.lists(models, min_size=1, max_size=2), out_name("x.png", "x.svg"), *TRAINING,
-                     flag("--units", "--no-points"), opt("--ncols", often(st.integers(1, 3)))) \
+                     flag("--units", "--no-points", "--regions"), opt("--ncols", often(st.integers(1, 3)))) \
         .map(lambda t: ["boundary", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
                         *SMALL_FIGURE])
 
 
+def layers_args():
+    return st.tuples(st.lists(SPECS_CLI, max_size=1), out_name("x.png", "x.svg"), *TRAINING,
+                     flag("--no-grid", "--no-points", "--no-curves"), opt("--title", TITLE)) \
+        .map(lambda t: ["layers", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *TRAINING_SMALL,
+                        *SMALL_FIGURE])
+
+
 def list_args():
-    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))), flag("--json")) \
-        .map(lambda t: ["list", *t[0], *t[1]])
+    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))), flag("--json", "--gain"),
+                     opt("--gain-var", FLOAT(0.01, 100))) \
+        .map(lambda t: ["list", *t[0], *t[1], *t[2]])
+
+
+INITS_CLI = often(st.lists(st.sampled_from(["he", "xavier", "lecun", "orthogonal", "gain", "gain:1.2", "he-fan-out",
+                                            "xavier-normal", "orthogonal:0.5"]), min_size=1, max_size=2).map(",".join),
+                  st.sampled_from(["nope", "gain:0", ",", "he,,xavier", "gain:x"]))
+DEPTH_OUT = (often(out_name("x.png", "x.svg").map(lambda o: ["-o", o]), st.just([])),
+             opt("--data", st.sampled_from(["d.csv", "d.json", "d.tsv", "d.txt"])))
+
+
+def depth_args():
+    """The grid, --train and --phase, small; now and then an option of another mode (refused)."""
+    sizes = lambda lo, hi: often(st.integers(lo, hi))  # noqa: E731
+    grid = st.tuples(st.just([]), sizes(1, 4).map(lambda v: ["--depth", str(v)]),
+                     sizes(1, 8).map(lambda v: ["--width", str(v)]), sizes(2, 12).map(lambda v: ["--samples", str(v)]),
+                     opt("--input-dim", sizes(1, 6)), opt("--inputs", st.sampled_from(["normal", "uniform"])),
+                     opt("--input-var", FLOAT(0.01, 4)), opt("--bias-std", FLOAT(0, 1)), opt("--gain-var", FLOAT(0.1, 4)),
+                     opt("--seed", st.integers(0, 9)), st.sampled_from([[], [], ["--steps", "3"]]))
+    train = st.tuples(st.just(["--train"]), opt("--depth", sizes(1, 3)), opt("--width", sizes(1, 6)),
+                      opt("--seeds", sizes(1, 2)), opt("--dataset", often(st.sampled_from(["spiral", "circles", "xor"]))),
+                      opt("--optimizer", st.sampled_from(["sgd", "momentum", "adam"])), opt("--lr", FLOAT(1e-3, 3)),
+                      opt("--batch", sizes(0, 30)), opt("--ncols", sizes(1, 3)),
+                      st.sampled_from([[], [], ["--samples", "4"]]), st.just(["--count", "40", "--steps", "6"]))
+    pair = lambda lo, hi: st.tuples(st.floats(*lo), st.floats(*hi)).map(lambda t: (f"{t[0]:.3g}", f"{t[1]:.3g}"))  # noqa: E731
+    phase = st.tuples(st.just(["--phase"]), opt("--depth", sizes(2, 30)), opt("--sigma-w", often(pair((0.01, 1), (1.5, 5)))),
+                      opt("--sigma-b", often(pair((0, 0.5), (0.6, 2)))), opt("--bias-std", FLOAT(0, 1)),
+                      opt("--input-var", FLOAT(0.01, 4)), st.sampled_from([[], [], ["--seed", "1"]]))
+    mode = st.one_of(grid, train, phase).map(lambda t: [a for part in t for a in part])
+    return st.tuples(st.lists(SPECS_CLI, max_size=2), mode, opt("--init", INITS_CLI), *DEPTH_OUT) \
+        .map(lambda t: ["depth", *t[0], *t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
 
 
 def render_args():
@@ -379,9 +419,51 @@ def render_args():
     return st.lists(entry, min_size=1, max_size=2).map(lambda es: ["render", "-j", "1", {"figures": es}])
 
 
+LOSS_CLI = often(st.one_of(st.sampled_from(["hinge", "log_loss", "zero_one", "exponential", "mse", "huber", "msle",
+                                             "quantile", "log_cosh", "bce", "focal", "kl"]),
+                            st.tuples(st.sampled_from(["huber:delta", "quantile:tau", "focal:gamma", "bce:target",
+                                                       "msle:target", "smooth_l1:beta", "mape:target"]),
+                                      st.floats(-1, 3, allow_nan=False).map(lambda v: f"{v:.3g}")).map("=".join)),
+                 st.sampled_from(["hinj", "huber:", "huber:delta=", ":", "expr:x"]))
+
+
+def loss_args():
+    points = often(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=4).map(lambda v: ",".join(repr(a) for a in v)))
+    return st.tuples(st.lists(LOSS_CLI, max_size=3), out_name("x.png", "x.svg", "x.csv", "x.json"),
+                     opt("--kind", often(st.sampled_from(["margin", "residual", "probability"]))),
+                     opt("--xlim", XLIM), opt("--samples", often(st.integers(2, 300))), opt("--x", points),
+                     opt("--layout", often(st.sampled_from(["overlay", "grid"]))), flag("--no-derivative"),
+                     opt("--ylim", XLIM), opt("--formula", st.sampled_from(["none", "legend", "title"])),
+                     flag("--no-legend", "--transparent"), opt("--style", STYLE), opt("--title", TITLE)) \
+        .map(lambda t: ["loss", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
+
+
+OPT_CLI = often(st.one_of(st.sampled_from(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]),
+                          st.tuples(st.sampled_from(["adam:beta1", "momentum:momentum", "rmsprop:alpha", "sgd:lr",
+                                                     "adagrad:lr_decay", "adamw:weight_decay", "rmsprop:centered"]),
+                                    st.floats(-0.5, 1.5, allow_nan=False).map(lambda v: f"{v:.3g}")).map("=".join)),
+                st.sampled_from(["adamx", "adam:", "sgd:lr=", "momentum:dampening=2"]))
+
+
+def optim_args():
+    surface = often(st.sampled_from(["rosenbrock", "beale", "himmelblau", "saddle", "quadratic", "rastrigin",
+                                     "expr:x**2+3*y**2", "expr:sin(x)*cos(y)"]), st.sampled_from(["nope", "expr:x+z"]))
+    grid = often(st.lists(st.floats(1e-5, 2), min_size=1, max_size=4).map(lambda v: ",".join(f"{a:.3g}" for a in v)))
+    return st.tuples(st.lists(OPT_CLI, max_size=3), out_name("x.png", "x.gif", "x.csv"), opt("--surface", surface),
+                     opt("--start", XLIM), opt("--xlim", XLIM), opt("--ylim", XLIM),
+                     often(st.integers(1, 40).map(lambda n: ["--steps", str(n)]), st.just(["--steps", "0"])),
+                     opt("--lr", FLOAT(1e-4, 1)), opt("--lr-rule", st.sampled_from(["tuned", "torch"])),
+                     opt("--lr-grid", grid), opt("--noise", FLOAT(0, 2)), opt("--seed", often(st.integers(0, 9))),
+                     opt("--frames", often(st.integers(2, 4))), opt("--schedule", st.sampled_from(["linear", "log"])),
+                     opt("--style", STYLE), opt("--title", TITLE)) \
+        .map(lambda t: ["optim", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
+
+
 COMMAND_ARGS = {"list": list_args, "plot": plot_args, "data": data_args, "warp": warp_args, "train": train_args,
-                "boundary": boundary_args, "render": render_args}
-EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8}
+                "boundary": boundary_args, "render": render_args, "layers": layers_args, "depth": depth_args,
+                "loss": loss_args, "optim": optim_args}
+EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10,
+            "depth": 16, "loss": 25, "optim": 16}
 
 
 def _write_spec(folder, spec) -> str:
@@ -400,7 +482,8 @@ def _toml_string(text: str) -> str:
 
 def _outputs(args: list[str]) -> list[str]:
     """The files a command line asks for."""
-    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log")]
+    outs = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--log", "--regions-log")
+            or (a == "--data" and args[0] == "depth")]  # train's --data names a data set, depth's a file
     return outs
 
 

@@ -21,8 +21,8 @@ sys.stderr.write(json.dumps({"code": code, "heavy": sorted(m for m in sys.module
 """ % (HEAVY,)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list"], ["list", "--json"], ["--version"]] +
-                         [[name, "--help"] for name in ("plot", "data", "list")])
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["list", "--json"], ["list", "--gain"], ["--version"]] +
+                         [[name, "--help"] for name in ("plot", "data", "list", "depth", "loss", "optim")])
 def test_light_commands_import_nothing_heavy(args):
     done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
     report = json.loads(done.stderr.strip().splitlines()[-1])

@@ -48,7 +48,8 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from actviz import api
     from actviz.atomic import check_output, write_text
     from actviz.core.spec import parse_spec
-    from actviz.tables import column_name, format_table
+    from actviz.core.curves import table
+    from actviz.tables import format_table
 
     if output:
         check_output(output)
@@ -61,17 +62,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     x = parse_points(points) if points else None
     for spec in activations:  # only activations: settings after ';' say how plot draws a curve
         parse_spec(spec)
-    curves = api.curves(list(activations), xlim=xlim, samples=samples, x=x)
-    columns, taken = ["x"], {"x"}
-    for c in curves:
-        f_name = column_name(f"f_{c.act.spec}", taken)
-        columns += [f_name, column_name("d" + f_name, taken)]
-    rows = []
-    for i, xv in enumerate(curves[0].x):
-        row = [float(xv)]
-        for c in curves:
-            row += [float(c.y[i]), float(c.dy[i])]
-        rows.append(row)
+    columns, rows = table(api.curves(list(activations), xlim=xlim, samples=samples, x=x))
     text = format_table(columns, rows, fmt)
     if output:
         write_text(output, text)

@@ -26,6 +26,10 @@ COMMANDS: dict[str, str] = {
     "warp": "actviz.cli.warp:warp",
     "train": "actviz.cli.train:train",
     "boundary": "actviz.cli.boundary:boundary",
+    "layers": "actviz.cli.layers:layers",
+    "depth": "actviz.cli.depth:depth",
+    "loss": "actviz.cli.loss:loss",
+    "optim": "actviz.cli.optim:optim",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

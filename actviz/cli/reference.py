@@ -1,8 +1,8 @@
-"""The README's command reference, generated from the Click definitions (never written twice).
+"""The command reference (docs/reference.md), generated from the Click definitions (never written twice).
 
-    python -m actviz.cli.reference                  print the reference section
-    python -m actviz.cli.reference --write README.md  replace the section between the markers
-    python -m actviz.cli.reference --check README.md  exit 1 if the README's section is stale
+    python -m actviz.cli.reference                          print the reference section
+    python -m actviz.cli.reference --write docs/reference.md  replace the section between the markers
+    python -m actviz.cli.reference --check docs/reference.md  exit 1 if the file's section is stale
 
 ``make docs`` runs the second. The section sits between ``<!-- reference:start -->``
 and ``<!-- reference:end -->``; a test compares it with this module's output.
@@ -19,9 +19,9 @@ START = "<!-- reference:start -->"
 END = "<!-- reference:end -->"
 WIDTH = 100
 
-INTRO = """## Command reference
+INTRO = """# Command reference
 
-Generated from the command definitions by `make docs` (`python -m actviz.cli.reference --write README.md`);
+Generated from the command definitions by `make docs` (`python -m actviz.cli.reference --write docs/reference.md`);
 do not edit by hand. Every option can also be set in the environment as `ACTVIZ_<COMMAND>_<OPTION>`
 (e.g. `ACTVIZ_PLOT_SAMPLES=2001`); the figure options have one variable for all commands
 (`ACTVIZ_STYLE`, `ACTVIZ_SIZE`, `ACTVIZ_DPI`, `ACTVIZ_TRANSPARENT`, `ACTVIZ_SVG_TEXT`), shown with each.

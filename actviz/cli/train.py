@@ -11,10 +11,10 @@ from actviz.progress import step_bar, tracker
 
 # Spelled out here so that --help never imports numpy; tests check them against the core.
 DATASET_NAMES = ("spiral", "circles", "moons", "xor", "blobs")
-OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
-INIT_NAMES = ("auto", "he", "xavier")
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+INIT_NAMES = ("auto", "he", "xavier", "gain")
 SCHEDULE_NAMES = ("log", "linear")
-VIEW_NAMES = ("logit", "input", "both")
+VIEW_NAMES = ("logit", "input", "both", "layers")
 LOG_EXTS = (".csv", ".tsv", ".json")
 
 
@@ -33,14 +33,19 @@ def training_options(fn: Callable) -> Callable:
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Random seed for the data, the initial weights and the mini-batches."),
         click.option("--steps", type=int, default=1000, show_default=True, help="Training steps."),
-        click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), default="adam", show_default=True,
-                     help="sgd, momentum (0.9) or adam."),
+        click.option("--optimizer", default="adam", show_default=True, metavar="NAME[:K=V,...]",
+                     help=f"{', '.join(OPTIMIZER_NAMES)}, as torch.optim has them, with optional "
+                          "hyper-parameters, e.g. momentum:momentum=0.95 (see docs/losses-and-optimisers.md)."),
         click.option("--lr", type=float, default=None,
-                     help="Learning rate (default: 0.01 for adam, 0.1 for momentum, 1 for sgd)."),
+                     help="Learning rate (default: 0.01 for adam, adamw and rmsprop, 0.1 for momentum, nesterov "
+                          "and adagrad, 1 for sgd)."),
         click.option("--weight-decay", type=float, default=1e-4, show_default=True,
-                     help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none)."),
+                     help="L2 penalty weight_decay/2 * |W|^2 on the weights (0: none); with adamw, its "
+                          "decoupled decay of the weights instead."),
         click.option("--init", "init_name", type=click.Choice(INIT_NAMES), default="auto", show_default=True,
-                     help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise."),
+                     help="Initial weights: auto is He for the ReLU family (softplus excepted), Xavier otherwise, "
+                          "as the reference article advises; gain is normal with variance g^2/fan_in, g the "
+                          "activation's computed gain (actviz list --gain)."),
         click.option("--batch", type=int, default=0, show_default=True,
                      help="Mini-batch size (0: the full batch every step)."),
         click.option("--quiet", is_flag=True, help="No progress bar (same as actviz -q)."),
@@ -76,7 +81,9 @@ def set_quiet(quiet: bool) -> None:
 @training_options
 @click.option("--view", type=click.Choice(VIEW_NAMES), default="logit", show_default=True,
               help="logit: the output scores (x', y') with the boundary y' = x'; input: decision regions "
-                   "in the input plane; both: side by side.")
+                   "in the input plane; both: side by side; layers: the input, the image of the data, curves, "
+                   "grid and boundary after each hidden layer (wider than 2 units: PCA fixed over all frames), "
+                   "and the output plane.")
 @click.option("--frames", type=int, default=48, show_default=True,
               help="Frames (snapshots; the first is step 0, the last the final step; at most --steps).")
 @click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), default="log", show_default=True,
@@ -96,10 +103,13 @@ def set_quiet(quiet: bool) -> None:
 @click.option("--log", "log_path", default=None, type=click.Path(),
               help="Also write the training curve (step, loss, accuracy) as .csv, .tsv or .json "
                    "(with --batch: of each step's batch).")
+@click.option("--regions-log", "regions_path", default=None, type=click.Path(),
+              help="Also write, per frame, the number of exact linear regions after each hidden layer and of "
+                   "boundary segments, as .csv, .tsv or .json (piecewise-linear activations only).")
 @figure_options
 @define_option
 def train(activation, output, view, frames, schedule, duration, hold, loop, points, curves, grid, title, log_path,
-          styles, size, dpi, transparent, **params) -> None:
+          regions_path, styles, size, dpi, transparent, **params) -> None:
     """Train a tiny network and animate it learning.
 
     The network has 2 inputs, hidden layers of ACT (default relu; any element-wise
@@ -107,7 +117,8 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     the class curves and a grid of the input plane at the network's two output scores
     (x', y'): the line y' = x' is the decision boundary, and training folds the plane
     until the line passes between the classes. --view input shows the decision regions
-    in the input plane instead; --view both shows the two side by side.
+    in the input plane instead; --view both shows the two side by side; --view layers
+    shows the plane after every hidden layer, then the output plane.
 
     Frames are taken densely early on (--schedule log), the axis limits are fixed from
     all of them, and the last frame is held. Training that diverges stops with exit 1
@@ -119,25 +130,36 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
       actviz train sigmoid --view both -o sigmoid4.gif
       actviz train tanh --hidden 8,8 --data spiral --steps 3000 -o tanh.webp
       actviz train relu --log curve.csv -o relu.gif
+      actviz train relu --hidden 8,8 --data spiral --steps 3000 --view layers -o layers.gif
+      actviz train relu --hidden 8,8 --regions-log regions.csv -o relu88.gif
     """
     from actviz import api
     from actviz.core import net
     from actviz.core.budgets import check_animation
     from actviz.core.spec import parse_spec
-    from actviz.render.layout import ANIMATION_FORMATS, DPI, AnimationSettings, FigureSettings, parse_size, train_size
+    from actviz.render.layout import (ANIMATION_FORMATS, DPI, AnimationSettings, FigureSettings, layers_size,
+                                      parse_size, train_size)
 
     set_quiet(params.pop("quiet"))
     check_output(output, ANIMATION_FORMATS)
     if log_path is not None:
         check_output(log_path, LOG_EXTS)
+    if regions_path is not None:
+        check_output(regions_path, LOG_EXTS)
     if transparent:
         raise UserError("--transparent is not available for animations (GIF frames share one opaque palette)")
     hidden, data, fit = training_settings(params, frames, schedule)
     arch = net.architecture(parse_spec(activation), hidden, classes=data.classes)
+    if regions_path is not None:
+        from actviz.core.regions import is_piecewise_linear, refusal
+
+        if not is_piecewise_linear(arch.act):
+            raise UserError(refusal(arch.act, "--regions-log needs"))
     api.check_view(view, data.classes)
-    default = train_size(view)
-    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0],
-                                       minimum=(6.2 if view == "both" else 3.4, 3.4)),
+    panels = len(hidden) + 2
+    default = layers_size(panels) if view == "layers" else train_size(view)
+    minimum = (2.2 * panels, 3.2) if view == "layers" else (6.2 if view == "both" else 3.4, 3.4)
+    figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0], minimum=minimum),
                             dpi or DPI["train"], styles, title=title)
     timing = AnimationSettings(duration, hold, loop)
     figure.check_pixels(default)
@@ -146,11 +168,15 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
 
     with step_bar(fit.steps, "training") as update:
         run = api.run_training(arch, data.make(), fit, progress=update)
+    # counted before anything is written, so that a network with too many regions writes nothing
+    counts = api.region_counts(run, progress=tracker("counting regions")) if regions_path is not None else None
     api.train_animation(run, output, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
                         frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
                         curves=curves, grid=grid, styles=figure.styles, progress=tracker("rendering"))
     if log_path is not None:
         write_log(run, log_path)
+    if counts is not None:
+        write_regions_log(counts, regions_path)
 
 
 def write_log(run, path: str) -> None:
@@ -162,3 +188,18 @@ def write_log(run, path: str) -> None:
 
     fmt = Path(path).suffix.lower().lstrip(".")
     write_text(path, format_table(["step", "loss", "accuracy"], run.curve.rows(), fmt))
+
+
+def write_regions_log(counts: tuple[list, list], path: str) -> None:
+    """Exact region counts per frame (frame, step, regions after each layer, segments) by extension;
+    segments not counted (more than 2 classes, an activation with jumps) are empty (JSON: null)."""
+    from pathlib import Path
+
+    from actviz.atomic import write_text
+    from actviz.tables import format_table
+
+    columns, rows = counts
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt != "json":
+        rows = [["" if v is None else v for v in row] for row in rows]
+    write_text(path, format_table(columns, rows, fmt))

@@ -93,7 +93,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     from actviz import api
     from actviz.core.spec import parse_spec
     from actviz.core.budgets import check_animation
-    from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, IMAGE_FORMATS as FORMATS, parse_size
+    from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, DPI, IMAGE_FORMATS as FORMATS, parse_size
     from actviz.render.layout import warp_size as default_size
     from actviz.tables import format_table
     from actviz.core import warp as core
@@ -117,7 +117,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         default = default_size(len(acts), len(widths), noted=limits == "panel")
         figsize = parse_size(size, default, ratio=default[1] / default[0],
                              minimum=(max(2.5, 0.9 * len(acts) + 0.6), 0.8 * len(widths) + 1.2)) if size else None
-        dpi = dpi or (80 if animate else 150)
+        dpi = dpi or (DPI["warp-animation"] if animate else DPI["image"])
         w, h = figsize or default_size(len(acts), len(widths), noted=True)
         check_pixels((w, h), dpi)
         if animate:

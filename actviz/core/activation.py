@@ -104,8 +104,23 @@ def _json_number(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
+class Parametrised:
+    """What every catalogue entry with named parameters shares (activations, losses, optimisers):
+    it needs ``name`` and ``params`` (a tuple of :class:`Param`)."""
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise UserError(f"{self.name} has no parameter {name!r} (parameters: {known})")
+
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.params}
+
+
 @dataclass(frozen=True)
-class Activation:
+class Activation(Parametrised):
     """One activation function: f, its analytic derivative, formula, parameters, properties."""
 
     name: str
@@ -121,16 +136,6 @@ class Activation:
     kinks: tuple[float, ...] = ()
     source: str = ""
     note: str = ""
-
-    def param(self, name: str) -> Param:
-        for p in self.params:
-            if p.name == name:
-                return p
-        known = ", ".join(p.name for p in self.params) or "none"
-        raise UserError(f"{self.name} has no parameter {name!r} (parameters: {known})")
-
-    def defaults(self) -> dict[str, float]:
-        return {p.name: p.default for p in self.params}
 
     def as_dict(self) -> dict:
         """Plain data for ``actviz list --json``."""
@@ -149,23 +154,11 @@ class Activation:
 
 
 @dataclass(frozen=True)
-class BoundActivation:
-    """An activation with its parameters fixed: what every command works with."""
+class Bound:
+    """A catalogue entry (activation, loss, optimiser) with its parameters fixed: its spec and label."""
 
-    act: Activation
+    act: Any
     params: Mapping[str, float] = field(default_factory=dict)
-
-    def f(self, x: "np.ndarray") -> "np.ndarray":
-        """f(x) elementwise, for any array-like of floats."""
-        import numpy as np
-
-        return self.act.f(np.asarray(x, dtype=float), **self.params)
-
-    def df(self, x: "np.ndarray") -> "np.ndarray":
-        """The analytic derivative f'(x)."""
-        import numpy as np
-
-        return self.act.df(np.asarray(x, dtype=float), **self.params)
 
     @property
     def name(self) -> str:
@@ -178,7 +171,7 @@ class BoundActivation:
 
     @property
     def spec(self) -> str:
-        """Canonical spec text that parses back to this activation."""
+        """Canonical spec text that parses back to this entry."""
         changed = self.changed
         if not changed:
             return self.act.name
@@ -191,6 +184,25 @@ class BoundActivation:
         if not changed:
             return self.act.title
         return self.act.title + " (" + ", ".join(f"{k}={format_value(v)}" for k, v in changed.items()) + ")"
+
+
+@dataclass(frozen=True)
+class BoundActivation(Bound):
+    """An activation with its parameters fixed: what every command works with."""
+
+    act: Activation
+
+    def f(self, x: "np.ndarray") -> "np.ndarray":
+        """f(x) elementwise, for any array-like of floats."""
+        import numpy as np
+
+        return self.act.f(np.asarray(x, dtype=float), **self.params)
+
+    def df(self, x: "np.ndarray") -> "np.ndarray":
+        """The analytic derivative f'(x)."""
+        import numpy as np
+
+        return self.act.df(np.asarray(x, dtype=float), **self.params)
 
     @property
     def latex(self) -> str:

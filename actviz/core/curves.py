@@ -6,18 +6,19 @@ from typing import Sequence
 
 import numpy as np
 
-from actviz.core.activation import BoundActivation
+from actviz.core.activation import Bound, BoundActivation
 from actviz.core.spec import CurveStyle
 from actviz.errors import UserError
+from actviz.tables import column_name
 
 MAX_SAMPLES = 10_000_000
 
 
 @dataclass(frozen=True)
 class Curve:
-    """One activation evaluated on a grid, and how to draw it."""
+    """One activation (or loss: anything bound with f and df) evaluated on a grid, and how to draw it."""
 
-    act: BoundActivation
+    act: BoundActivation | Bound
     x: np.ndarray
     y: np.ndarray
     dy: np.ndarray
@@ -41,8 +42,24 @@ def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
 
 def evaluate(acts: Sequence[BoundActivation], x: np.ndarray,
              styles: Sequence[CurveStyle] | None = None) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation at the points ``x``."""
+    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``."""
     x = np.asarray(x, dtype=float)
     styles = list(styles) if styles is not None else [CurveStyle()] * len(acts)
     return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
             for a, st in zip(acts, styles)]
+
+
+def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:
+    """Columns ``x``, then ``f_SPEC`` and ``df_SPEC`` per curve (named so that pgfplots reads them
+    unquoted, see :func:`actviz.tables.column_name`), and one row per point (curves share x)."""
+    columns, taken = ["x"], {"x"}
+    for c in curves:
+        f_name = column_name(f"f_{c.act.spec}", taken)
+        columns += [f_name, column_name("d" + f_name, taken)]
+    rows = []
+    for i, xv in enumerate(curves[0].x):
+        row = [float(xv)]
+        for c in curves:
+            row += [float(c.y[i]), float(c.dy[i])]
+        rows.append(row)
+    return columns, rows

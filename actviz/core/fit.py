@@ -42,7 +42,7 @@ class DataSettings:
 
 @dataclass(frozen=True)
 class FitSettings:
-    """How to train: steps, learning rate (None: the optimiser's default), optimiser, weight decay,
+    """How to train: steps, learning rate (None: the optimiser's default), optimiser spec, weight decay,
     initialisation, mini-batch size (None: full batch), seed, and which snapshots to keep
     (``frames`` spaced by ``schedule``; None: only the final one)."""
 
@@ -57,16 +57,12 @@ class FitSettings:
     schedule: str = "log"
 
     def __post_init__(self) -> None:
-        if self.optimizer not in net.OPTIMIZERS:
-            raise UserError(f"unknown optimiser {self.optimizer!r}; choose from {', '.join(net.OPTIMIZERS)}")
-        lr = net.DEFAULT_LR[self.optimizer] if self.lr is None else float(self.lr)
-        if not (math.isfinite(lr) and lr > 0):
-            raise UserError(f"learning rate must be a positive number, got {lr:g}")
-        object.__setattr__(self, "lr", lr)
-        if not 1 <= self.steps <= net.MAX_STEPS:
-            raise UserError(f"steps must be between 1 and {net.MAX_STEPS:,}, got {self.steps}")
         if not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
             raise UserError(f"weight decay must be zero or positive, got {self.weight_decay:g}")
+        # the optimiser spec (``adam``, ``momentum:momentum=0.95``) with the learning rate resolved
+        object.__setattr__(self, "lr", net.optimizer(self.optimizer, self.lr, self.weight_decay).lr)
+        if not 1 <= self.steps <= net.MAX_STEPS:
+            raise UserError(f"steps must be between 1 and {net.MAX_STEPS:,}, got {self.steps}")
         if self.init not in net.INITS:
             raise UserError(f"unknown initialisation {self.init!r}; choose from {', '.join(net.INITS)}")
         if self.batch is not None and self.batch < 1:

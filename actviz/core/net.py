@@ -23,21 +23,21 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from actviz.core import optim
 from actviz.core.activation import BoundActivation
 from actviz.core.datasets import Dataset
 from actviz.errors import RunFailure, UserError
 
-INITS = ("auto", "he", "xavier")
-OPTIMIZERS = ("sgd", "momentum", "adam")
+INITS = ("auto", "he", "xavier", "gain")
+"""``train``'s choices; :func:`init` also takes every scheme of :mod:`actviz.core.inits` (``lecun``, ``gain:1.5``...)."""
+OPTIMIZERS = optim.NAMES
 SCHEDULES = ("log", "linear")
-DEFAULT_LR = {"sgd": 1.0, "momentum": 0.1, "adam": 0.01}
-"""Learning rate per optimiser when none is given."""
+DEFAULT_LR = {"sgd": 1.0, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.1, "rmsprop": 0.01, "adam": 0.01,
+              "adamw": 0.01}
+"""Learning rate per optimiser when none is given (the other hyper-parameters: actviz.core.optim)."""
 DEFAULT_STEPS = 1000
 DEFAULT_WEIGHT_DECAY = 1e-4
 
-MOMENTUM = 0.9
-ADAM_BETAS = (0.9, 0.999)
-ADAM_EPS = 1e-8
 MAX_UNITS = 4096
 MAX_STEPS = 10_000_000
 HE_FAMILIES = ("relu", "smooth-relu")
@@ -101,22 +101,28 @@ def architecture(act: BoundActivation, hidden: Sequence[int], classes: int = 2, 
                  command: str = "train") -> Architecture:
     """Validate and build an architecture; the activation must work element by element."""
     act.require_kind(("elementwise",), command)
+    hidden = check_hidden(hidden)
+    if classes < 2:
+        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
+    return Architecture((inputs, *hidden, classes), act)
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """Hidden layer sizes: at least one layer, each of 1 to :data:`MAX_UNITS` units."""
     hidden = tuple(int(h) for h in hidden)
     if not hidden:
         raise UserError("give at least one hidden layer, e.g. --hidden 4")
     for h in hidden:
         if not 1 <= h <= MAX_UNITS:
             raise UserError(f"hidden layer size must be between 1 and {MAX_UNITS}, got {h}")
-    if classes < 2:
-        raise UserError(f"a classifier needs at least 2 classes, got {classes}")
-    return Architecture((inputs, *hidden, classes), act)
+    return hidden
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item."""
+    """``4`` or ``8,8`` -> layer sizes; a user error names the bad item (:func:`architecture` checks the range)."""
     from actviz.core.spec import parse_sizes
 
-    return parse_sizes(text, "hidden layer size", 1, MAX_UNITS, "4 or 8,8")
+    return parse_sizes(text, "hidden layer size", "4 or 8,8")
 
 
 def parse_model(text: str, default_hidden: Sequence[int] = (4,),
@@ -124,9 +130,9 @@ def parse_model(text: str, default_hidden: Sequence[int] = (4,),
     """``ACT[@H[,H...]]`` -> (activation, hidden sizes), the activation element-wise."""
     from actviz.core.spec import parse_model as parse
 
-    act, hidden = parse(text, default_hidden, MAX_UNITS)
+    act, hidden = parse(text, default_hidden)
     act.require_kind(("elementwise",), command)
-    return act, hidden
+    return act, check_hidden(hidden)
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
@@ -137,9 +143,14 @@ def seed_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
 
 
 def init_scheme(act: BoundActivation, scheme: str = "auto") -> str:
-    """``he`` or ``xavier``: ``auto`` picks He for the ReLU family (except softplus), Xavier otherwise."""
+    """The scheme for the hidden layers: ``auto`` picks ``he`` for the ReLU family (except softplus) and
+    ``xavier`` otherwise, the reference article's advice; ``gain`` is normal with variance g^2/fan_in, g the
+    activation's computed gain (:func:`actviz.core.gain.gain`); any other scheme of
+    :mod:`actviz.core.inits` comes back in its canonical spelling."""
     if scheme not in INITS:
-        raise UserError(f"unknown initialisation {scheme!r}; choose from {', '.join(INITS)}")
+        from actviz.core.inits import parse_init
+
+        return parse_init(scheme).spec
     if scheme != "auto":
         return scheme
     if act.act.family in HE_FAMILIES and act.name not in XAVIER_EXCEPTIONS:
@@ -151,17 +162,22 @@ def init(arch: Architecture, rng: np.random.Generator, scheme: str = "auto") -> 
     """A fresh flat parameter vector; hidden weights by ``scheme``.
 
     He: normal with variance 2/fan_in. Xavier (Glorot): uniform with variance
-    2/(fan_in + fan_out). The output layer feeds a softmax, not the activation,
-    so it always gets Xavier. Hidden biases start at a small positive value
-    (:data:`HIDDEN_BIAS`), which keeps ReLU units from starting dead; output biases at 0.
+    2/(fan_in + fan_out). Gain: normal with variance g^2/fan_in, g the activation's
+    computed gain; other schemes as in :mod:`actviz.core.inits`. The output layer feeds
+    a softmax, not the activation, so it always gets Xavier. Hidden biases start at a
+    small positive value (:data:`HIDDEN_BIAS`), which keeps ReLU units from starting
+    dead; output biases at 0.
     """
-    chosen = init_scheme(arch.act, scheme)
+    from actviz.core.inits import draw, parse_init
+
+    hidden = parse_init(init_scheme(arch.act, scheme))
+    gain2 = hidden.gain2(arch.act)
     theta = np.zeros(arch.n_params)
     ws = arch.weights(theta)
     for i, w in enumerate(ws):
         fan_in, fan_out = w.shape
-        if chosen == "he" and i < len(ws) - 1:
-            w[...] = rng.normal(0.0, math.sqrt(2.0 / fan_in), size=w.shape)
+        if i < len(ws) - 1:
+            w[...] = draw(hidden, gain2, fan_in, fan_out, rng)
         else:
             limit = math.sqrt(6.0 / (fan_in + fan_out))
             w[...] = rng.uniform(-limit, limit, size=w.shape)
@@ -277,46 +293,35 @@ def _accuracy_columns(logits: np.ndarray, y: np.ndarray) -> float:
     return float(correct) / len(y)
 
 
-def optimizer(name: str, lr: float, size: int) -> Callable[[np.ndarray, np.ndarray], None]:
-    """An in-place update ``step(theta, grad)``, with its state kept in the closure.
+def optimizer(spec: str, lr: float | None = None, weight_decay: float = 0.0) -> optim.BoundOptimizer:
+    """The optimiser of a training run, from :mod:`actviz.core.optim` (the one implementation
+    ``actviz optim`` races too): ``spec`` is a name with optional hyper-parameters
+    (``adam``, ``momentum:momentum=0.95``), ``lr`` the learning rate (None: the spec's, else
+    :data:`DEFAULT_LR`). sgd, momentum and adam give the numbers they always gave.
 
-    sgd: theta -= lr g. momentum: v = 0.9 v + g; theta -= lr v. adam: PyTorch's
-    formulation (betas 0.9, 0.999, eps 1e-8, bias-corrected).
+    Weight decay is the L2 term of the loss for every optimiser except AdamW, whose decay is
+    decoupled: ``weight_decay`` is then the optimiser's own (:func:`train` applies it to the
+    weights, not the biases) and the loss has no L2 term (:func:`loss_weight_decay`).
     """
-    if name not in OPTIMIZERS:
-        raise UserError(f"unknown optimiser {name!r}; choose from {', '.join(OPTIMIZERS)}")
-    if name == "sgd":
-        def sgd(theta: np.ndarray, grad: np.ndarray) -> None:
-            theta -= lr * grad
-        return sgd
-    if name == "momentum":
-        velocity = np.zeros(size)
+    bound = optim.parse(spec)
+    if optim.given(bound, spec, "weight_decay"):
+        raise UserError(f"set weight decay with --weight-decay, not in the optimiser spec {spec!r}")
+    if optim.given(bound, spec, "lr"):
+        if lr is not None and float(lr) != bound.lr:
+            raise UserError(f"the learning rate is given twice: in {spec!r} and as --lr {lr:g}")
+        lr = bound.lr
+    lr = DEFAULT_LR[bound.name] if lr is None else float(lr)
+    if not (math.isfinite(lr) and lr > 0):
+        raise UserError(f"learning rate must be a positive number, got {lr:g}")
+    bound = bound.with_lr(lr)
+    if bound.name == "adamw":
+        bound = optim.BoundOptimizer(bound.act, {**bound.params, "weight_decay": float(weight_decay)})
+    return bound
 
-        def momentum(theta: np.ndarray, grad: np.ndarray) -> None:
-            np.multiply(velocity, MOMENTUM, out=velocity)
-            np.add(velocity, grad, out=velocity)
-            theta -= lr * velocity
-        return momentum
-    b1, b2 = ADAM_BETAS
-    m, v, tmp = np.zeros(size), np.zeros(size), np.empty(size)
-    t = [0]
 
-    def adam(theta: np.ndarray, grad: np.ndarray) -> None:
-        t[0] += 1
-        np.multiply(m, b1, out=m)
-        np.multiply(grad, 1 - b1, out=tmp)
-        np.add(m, tmp, out=m)
-        np.multiply(v, b2, out=v)
-        np.multiply(grad, grad, out=tmp)
-        np.multiply(tmp, 1 - b2, out=tmp)
-        np.add(v, tmp, out=v)
-        np.sqrt(v, out=tmp)
-        np.multiply(tmp, 1.0 / math.sqrt(1 - b2 ** t[0]), out=tmp)
-        np.add(tmp, ADAM_EPS, out=tmp)
-        np.divide(m, tmp, out=tmp)
-        np.multiply(tmp, lr / (1 - b1 ** t[0]), out=tmp)
-        theta -= tmp
-    return adam
+def loss_weight_decay(bound: optim.BoundOptimizer, weight_decay: float) -> float:
+    """The L2 weight of the loss: none for AdamW, whose decay is the optimiser's (see :func:`optimizer`)."""
+    return 0.0 if bound.name == "adamw" else weight_decay
 
 
 def frame_steps(steps: int, frames: int, schedule: str = "log") -> np.ndarray:
@@ -390,7 +395,9 @@ def train(arch: Architecture, theta: np.ndarray, X: np.ndarray, y: np.ndarray, *
     A NaN or infinite loss raises :class:`RunFailure` naming the step. The settings are
     trusted (see :class:`actviz.core.fit.FitSettings`).
     """
-    update = optimizer(optimizer_name, lr, arch.n_params)
+    bound = optimizer(optimizer_name, lr, weight_decay)
+    update = bound.make(decay=slice(0, arch.n_weights))
+    weight_decay = loss_weight_decay(bound, weight_decay)
     n = len(X)
     xt = np.ascontiguousarray(X.T)
     target = np.ascontiguousarray(one_hot(y, arch.classes).T)

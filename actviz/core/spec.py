@@ -33,18 +33,28 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
 
         return parse_expression_spec(rest)
     act = (registry or current()).get(head)
-    values = act.defaults()
+    return BoundActivation(act, parse_values(act, text, "activation"))
+
+
+def parse_values(entry, text: str, what: str) -> dict[str, float]:
+    """The parameters of ``text`` (``name:key=value,...``) for a catalogue ``entry`` (an activation,
+    loss or optimiser: anything with ``name``, ``param()`` and ``defaults()``), checked against their
+    ranges, over the entry's defaults. ``what`` names the kind of spec in messages."""
+    _, sep, rest = text.strip().partition(":")
+    values = entry.defaults()
     if sep and not rest.strip():
-        raise UserError(f"activation spec {text!r} has ':' but no parameters; write e.g. {act.name}:{_example(act)}")
+        raise UserError(f"{what} spec {text.strip()!r} has ':' but no parameters; write e.g. "
+                        f"{entry.name}:{_example(entry)}")
     if rest.strip():
         for item in rest.split(","):
             name, eq, value = item.partition("=")
             name = name.strip()
             if not eq or not name:
-                raise UserError(f"bad parameter {item.strip()!r} in {text!r}; write key=value, e.g. {act.name}:{_example(act)}")
-            p = act.param(name)
-            values[p.name] = p.check(parse_number(value, f"parameter {name} of {act.name}"), act.name)
-    return BoundActivation(act, values)
+                raise UserError(f"bad parameter {item.strip()!r} in {text.strip()!r}; write key=value, "
+                                f"e.g. {entry.name}:{_example(entry)}")
+            p = entry.param(name)
+            values[p.name] = p.check(parse_number(value, f"parameter {name} of {entry.name}"), entry.name)
+    return values
 
 
 def _example(act: Activation) -> str:
@@ -127,8 +137,8 @@ def parse_points(text: str, what: str = "--x") -> list[float]:
     return [parse_number(t, f"{what} value") for t in items]
 
 
-def parse_sizes(text: str, what: str, low: int, high: int, example: str) -> tuple[int, ...]:
-    """``4`` or ``8,8`` -> whole numbers in [low, high]; a user error names the bad item."""
+def parse_sizes(text: str, what: str, example: str, low: int | None = None, high: int | None = None) -> tuple[int, ...]:
+    """``4`` or ``8,8`` -> whole numbers (in [low, high] when given); a user error names the bad item."""
     items = [t.strip() for t in str(text).split(",")]
     if not any(items):
         raise UserError(f"{what} needs at least one whole number, e.g. {example}")
@@ -137,18 +147,18 @@ def parse_sizes(text: str, what: str, low: int, high: int, example: str) -> tupl
         value = parse_whole(t)
         if value is None:
             raise UserError(f"bad {what} {t!r} in {text!r}: use whole numbers like {example}")
-        if not low <= value <= high:
+        if low is not None and high is not None and not low <= value <= high:
             raise UserError(f"{what} must be between {low} and {high:,}, got {value}")
         sizes.append(value)
     return tuple(sizes)
 
 
-def parse_model(text: str, default_hidden: Sequence[int], max_units: int,
+def parse_model(text: str, default_hidden: Sequence[int],
                 registry: Registry | None = None) -> tuple[BoundActivation, tuple[int, ...]]:
     """``ACT[@H[,H...]]`` -> (activation, hidden sizes): ``relu@300``, ``elu:alpha=0.5@8,8``, ``tanh``.
 
     The last ``@`` splits the activation spec from the layer sizes; without one the
-    sizes are ``default_hidden``.
+    sizes are ``default_hidden``. Their range is the network's to check (:func:`actviz.core.net.architecture`).
     """
     spec, at, sizes = str(text).rpartition("@")
     if not at:
@@ -156,6 +166,5 @@ def parse_model(text: str, default_hidden: Sequence[int], max_units: int,
     if at and not sizes.strip():
         raise UserError(f"model {text!r} has '@' but no layer sizes; write e.g. relu@4 or relu@8,8")
     act = parse_spec(spec, registry)
-    hidden = parse_sizes(sizes, "hidden layer size", 1, max_units, "4 or 8,8") if sizes is not None \
-        else tuple(default_hidden)
+    hidden = parse_sizes(sizes, "hidden layer size", "4 or 8,8") if sizes is not None else tuple(default_hidden)
     return act, hidden

@@ -108,10 +108,13 @@ def overlay_figure(
     title: str | None = None,
     legend: bool = True,
     formula: str = "none",
+    xlabel: str = r"$x$",
+    ylabels: tuple[str, str] = (r"$f(x)$", r"$f'(x)$"),
     parent: FigureBase | None = None,
     axes: Sequence | None = None,
 ) -> FigureBase:
-    """f(x) and, optionally, f'(x) side by side, all curves overlaid.
+    """f(x) and, optionally, f'(x) side by side, all curves overlaid (``xlabel``/``ylabels`` name the
+    axes: a loss figure draws l(m) and l'(m) against the margin, say).
 
     Into a new figure of ``size``, into ``parent`` (a Figure or SubFigure), or into ``axes``
     (one Axes per panel: the legend and title then go into the first one). A new figure
@@ -126,16 +129,16 @@ def overlay_figure(
             grow = height is None
             parent = new_figure(width, height if height is not None else width * overlay_ratio(width), dpi=dpi)
         axes = parent.subplots(1, 2 if derivative else 1, squeeze=False)[0]
-    panels = [(axes[0], "y", r"$f(x)$", ylim)]
+    panels = [(axes[0], "y", ylabels[0], ylim)]
     if derivative:
-        panels.append((axes[1], "dy", r"$f'(x)$", dylim))
+        panels.append((axes[1], "dy", ylabels[1], dylim))
     x = curves[0].x
     for ax, attr, ylabel, lim in panels:
         for i, c in enumerate(curves):
             ax.plot(c.x, getattr(c, attr), label=_label(c, formula), **_line_style(c, i))
         ax.set_xlim(float(x[0]), float(x[-1]))
         ax.set_ylim(*(lim or _limits([getattr(c, attr) for c in curves])))
-        ax.set_xlabel(r"$x$")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.axhline(0, color="0.5", linewidth=0.6, zorder=0)
         ax.axvline(0, color="0.5", linewidth=0.6, zorder=0)
@@ -226,11 +229,13 @@ def grid_figure(
     legend: bool = True,
     formula: str = "title",
     ncols: int | None = None,
+    ylabels: tuple[str, str] = (r"$f(x)$", r"$f'(x)$"),
     parent: FigureBase | None = None,
     axes: Sequence | None = None,
 ) -> FigureBase:
     """One panel per function: f solid (or in the curve's colour and dash), f' dashed; with formulas
-    in the panel titles, sized (and the sheet's columns chosen, see :func:`plan_grid`) to fit."""
+    in the panel titles, sized (and the sheet's columns chosen, see :func:`plan_grid`) to fit
+    (``ylabels`` name the two lines in the legend)."""
     n = len(curves)
     own_axes = axes is None
     title_pt = None
@@ -249,10 +254,10 @@ def grid_figure(
         kw = {"color": c.style.color or f_color}
         if c.style.linestyle is not None:
             kw["linestyle"] = c.style.linestyle
-        ax.plot(c.x, c.y, label=r"$f(x)$", **kw)
+        ax.plot(c.x, c.y, label=ylabels[0], **kw)
         series = [c.y]
         if derivative:
-            ax.plot(c.x, c.dy, color=df_color, linestyle="--", linewidth=1.2, label=r"$f'(x)$")
+            ax.plot(c.x, c.dy, color=df_color, linestyle="--", linewidth=1.2, label=ylabels[1])
             series.append(c.dy)
         ax.set_xlim(float(c.x[0]), float(c.x[-1]))
         ax.set_ylim(*(ylim or _limits(series)))

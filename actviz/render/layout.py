@@ -88,6 +88,18 @@ def train_size(view: str) -> tuple[float, float]:
     return (8.8, 4.9) if view == "both" else (4.8, 5.1)
 
 
+LAYERS_MARGINS = (0.82, 1.5, 0.62)
+"""Layers view: left + right margins, top + bottom margins and the gap between panels, in inches."""
+
+
+def layers_size(panels: int) -> tuple[float, float]:
+    """Inches of the layers view (input, each hidden layer, output in one row): square panels of
+    about 2.9 in, smaller when there are many, so five panels stay under about 15 in."""
+    side = 2.9 if panels <= 3 else 2.7 if panels == 4 else 2.45
+    horizontal, vertical, gap = LAYERS_MARGINS
+    return (round(horizontal + panels * side + (panels - 1) * gap, 2), round(vertical + side, 2))
+
+
 def boundary_layout(n: int, ncols: int | None = None, title: str | None = None) -> tuple[int, int, tuple[float, float]]:
     """Columns, rows and default size in inches of a figure of ``n`` boundary panels."""
     ncols = min(ncols or 4, n)

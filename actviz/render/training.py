@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import matplotlib
 import numpy as np
@@ -30,6 +30,9 @@ from actviz.core.scenes import boundary_lines, data_box, grid_lines, logit_limit
 from actviz.render.figure import lay_out, new_figure
 from actviz.render.layout import boundary_layout, train_size as default_frame_size
 
+if TYPE_CHECKING:  # pragma: no cover
+    from actviz.core.regions import Boundary, Regions
+
 CLASS_COLORS = ("#2060c0", "#d83030", "#2a9d3a", "#e08a00", "#7b4fb5", "#8c564b", "#d45fa8", "#6b6b6b")
 CLASS_NAMES = ("blue", "red", "green", "orange", "purple", "brown", "pink", "grey")
 GREY_CLASS_COLORS = ("#0072B2", "#E69F00", "#000000", "#56B4E9", "#D55E00", "#F0E442", "#009E73", "#CC79A7")
@@ -37,7 +40,7 @@ GREY_CLASS_NAMES = ("blue", "orange", "black", "sky blue", "vermillion", "yellow
 """Classes for grey print: Okabe-Ito colours, the first two far apart in lightness (dark blue,
 light orange: luma 87 and 162 of 255) as well as hue, each with its own marker (:data:`MARKERS`)."""
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-VIEWS = ("logit", "input", "both")
+VIEWS = ("logit", "input", "both", "layers")
 MAX_UNIT_LINES = 16
 """``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
 
@@ -270,15 +273,24 @@ class Panel:
     arch: net.Architecture
     theta: np.ndarray
     accuracy: float
+    regions: "Regions | None" = None
+    """Exact cells (piecewise-linear networks, when asked for): drawn with ``regions=True``."""
+    boundary: "Boundary | None" = None
+    """Exact boundary segments: drawn instead of the traced boundary, and counted on the panel."""
 
 
 def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = False, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    res: int = 300, points: bool = True, parent: FigureBase | None = None,
+                    res: int = 300, points: bool = True, regions: bool = False, parent: FigureBase | None = None,
                     axes: Sequence | None = None) -> FigureBase:
     """One panel per network: decision regions, the boundary, the data and (``units``) each
     first-layer unit's line w.x + b = 0 (layers of at most :data:`MAX_UNIT_LINES` units).
-    In a new figure, in ``parent`` (the caller's Figure or SubFigure) or in ``axes`` (one per panel)."""
+    In a new figure, in ``parent`` (the caller's Figure or SubFigure) or in ``axes`` (one per panel).
+
+    A panel with exact ``boundary`` segments shows them (and their count) instead of the
+    traced boundary; with ``regions`` its exact cells replace the shaded decision regions."""
+    from actviz.render import regions as cells
+
     look = Look.from_rc()
     n = len(panels)
     ncols, nrows, default = boundary_layout(n, ncols, title)
@@ -292,7 +304,10 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
     for ax, panel in zip(axes, panels):
         with np.errstate(all="ignore"):
             logits = net.forward(panel.arch, panel.theta, raster)
-        ax.imshow(region_rgb(logits, shape, look), extent=box, origin="lower", interpolation="bilinear", zorder=0)
+        if regions and panel.regions is not None:
+            cells.draw_cells(ax, panel.regions, look.bg)
+        else:
+            ax.imshow(region_rgb(logits, shape, look), extent=box, origin="lower", interpolation="bilinear", zorder=0)
         if units and panel.arch.hidden[0] <= MAX_UNIT_LINES:
             pre = net.hidden_preactivations(panel.arch, panel.theta, raster)
             lines = [seg for j in range(pre.shape[1]) for seg in zero_lines(xs, ys, pre[:, j].reshape(shape))]
@@ -304,7 +319,16 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
             for c in np.unique(data.y):
                 ax.scatter(*data.X[data.y == c].T, s=9, c=[look.tint(int(c), 0.9)], marker=look.markers[int(c)],
                            linewidths=0, zorder=3)
-        ax.add_collection(LineCollection(boundary_lines(xs, ys, logits), colors=[look.fg], linewidths=1.6, zorder=4))
+        if panel.boundary is not None:
+            cells.draw_segments(ax, panel.boundary, box, look.fg)
+        else:
+            ax.add_collection(LineCollection(boundary_lines(xs, ys, logits), colors=[look.fg], linewidths=1.6,
+                                             zorder=4))
+        counted = cells.count_text(panel.regions.count if regions and panel.regions is not None else None,
+                                   panel.boundary.count if units and panel.boundary is not None else None)
+        if counted:
+            ax.text(0.03, 0.03, counted, transform=ax.transAxes, ha="left", va="bottom", fontsize="small",
+                    color=look.fg, zorder=6, bbox=dict(boxstyle="round,pad=0.2", fc=look.mix(0.0), ec="none", alpha=0.8))
         ax.set_xlim(box[0], box[1])
         ax.set_ylim(box[2], box[3])
         ax.set_aspect("equal")

@@ -73,50 +73,53 @@ _REFUSED = {
     ast.Slice: "indexing ('[...]') is not allowed",
 }
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 INSTALL_HINT = "expression activations need SymPy: pip install 'actviz[expr]'"
 
 
-def _fail(text: str, reason: str) -> UserError:
+def bad_expression(text: str, reason: str) -> UserError:
     shown = text if len(text) <= 60 else text[:57] + "..."
     return UserError(f"bad expression {shown!r}: {reason}")
 
 
 # ---------------------------------------------------------------- step 1: whitelist check (no SymPy)
 
-def check(text: str, params: tuple[str, ...] = ()) -> ast.Expression:
+def check(text: str, params: tuple[str, ...] = (), variables: tuple[str, ...] = (VARIABLE,)) -> ast.Expression:
     """Parse ``text`` into a syntax tree and check every node against the whitelist.
 
+    ``variables`` are the names the expression is a function of (``x``; ``x`` and ``y`` for a surface).
     Raises :class:`UserError` naming the first thing that is not allowed. Nothing is evaluated.
     """
     if not isinstance(text, str) or not text.strip():
-        raise UserError("empty expression; write one in x, e.g. expr:x*tanh(x)")
+        example = "expr:x*tanh(x)" if variables == (VARIABLE,) else "expr:x**2+3*y**2"
+        raise UserError(f"empty expression; write one in {' and '.join(variables)}, e.g. {example}")
     if len(text) > MAX_LENGTH:
-        raise _fail(text, f"longer than {MAX_LENGTH} characters")
+        raise bad_expression(text, f"longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise _fail(text, f"not a valid expression ({exc.msg})") from None
+        raise bad_expression(text, f"not a valid expression ({exc.msg})") from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise _fail(text, "not a valid expression") from None
+        raise bad_expression(text, "not a valid expression") from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
-        raise _fail(text, f"too complex (more than {MAX_NODES} syntax nodes)")
-    names = {VARIABLE, *CONSTANTS, *params}
+        raise bad_expression(text, f"too complex (more than {MAX_NODES} syntax nodes)")
+    names = {*variables, *CONSTANTS, *params}
     called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     for node in nodes:
         if isinstance(node, ast.Name) and node.id in FUNCTIONS and node.id not in names and id(node) not in called:
-            raise _fail(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
+            raise bad_expression(text, f"{node.id} is a function: call it, e.g. {node.id}(x)")
     # report forbidden constructs (attributes, lambdas, strings...) before unknown names or arity
     first = sorted(nodes, key=lambda n: not isinstance(n, (*_REFUSED, ast.Constant)))
     for node in first:
-        reason = _refusal(node, names, params)
+        reason = _refusal(node, names, params, variables)
         if reason:
-            raise _fail(text, reason)
+            raise bad_expression(text, reason)
     return tree
 
 
-def _refusal(node: ast.AST, names: set[str], params: tuple[str, ...]) -> str | None:
+def _refusal(node: ast.AST, names: set[str], params: tuple[str, ...],
+             variables: tuple[str, ...] = (VARIABLE,)) -> str | None:
     """Why ``node`` is not allowed, or None."""
     for kind, reason in _REFUSED.items():
         if isinstance(node, kind):
@@ -144,7 +147,9 @@ def _refusal(node: ast.AST, names: set[str], params: tuple[str, ...]) -> str | N
         if node.id in names or node.id in FUNCTIONS:
             return None
         declared = f"; parameters: {', '.join(params)}" if params else ""
-        return f"unknown name {node.id!r}: the variable is x, constants pi and e{declared}"
+        which = f"the variable is {variables[0]}" if len(variables) == 1 else \
+            f"the variables are {' and '.join(variables)}"
+        return f"unknown name {node.id!r}: {which}, constants pi and e{declared}"
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             return _REFUSED.get(type(node.func), "only calls of the listed functions are allowed")

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 from actviz.core.activation import DRAWING_KEYS, Activation, BoundActivation, Param, Properties, name_key
 from actviz.core.numbers import parse_number
 from actviz.core.expr.check import CONSTANTS, FUNCTIONS, INSTALL_HINT, MAX_EXPONENT10, SYMPY_SECONDS, VARIABLE, \
-    _NAME, _fail, check
+    NAME, bad_expression, check
 from actviz.errors import RunFailure, UserError
 
 # ---------------------------------------------------------------- step 2: SymPy
@@ -200,7 +200,7 @@ def _compile_cached(text: str, params: tuple[str, ...]) -> Compiled:
         with _time_limit(SYMPY_SECONDS):
             return _symbolic(text, params, tree, tk, x, symbols, env)
     except _Timeout:
-        raise _fail(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
+        raise bad_expression(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
 
 
 class _Timeout(BaseException):
@@ -248,11 +248,11 @@ def _symbolic(text, params, tree, tk, x, symbols, env) -> Compiled:
     except UserError:
         raise
     except OverflowError:
-        raise _fail(text, "a constant overflows a double") from None
+        raise bad_expression(text, "a constant overflows a double") from None
     except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
-        raise _fail(text, _first_line(exc)) from None
+        raise bad_expression(text, _first_line(exc)) from None
     except Exception as exc:  # noqa: BLE001 - SymPy's own failures on a whitelisted tree
-        raise _fail(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
+        raise bad_expression(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
     smooth = not any(expr.has(fn) for fn in (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside))
     return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params), _vectorised(raw_df, params),
                     smooth)
@@ -405,7 +405,7 @@ def _split_params(text: str, owner: str) -> tuple[str, tuple[Param, ...]]:
             continue
         key, eq, value = item.partition("=")
         key = key.strip()
-        if not eq or not _NAME.match(key):
+        if not eq or not NAME.match(key):
             raise UserError(f"bad parameter {item.strip()!r} of {owner}: write name=value, e.g. a=1")
         if key in (VARIABLE, *CONSTANTS) or key in FUNCTIONS:
             raise UserError(f"bad parameter name {key!r} of {owner}: it is the variable, a constant or a function")
@@ -433,8 +433,79 @@ def definition(text: str) -> Activation:
     name = name.strip()
     if not eq or not name:
         raise UserError(f"bad --define {text!r}: write name=expression, e.g. mish2=x*tanh(softplus(x))")
-    if not _NAME.match(name) or name_key(name) == "expr":
+    if not NAME.match(name) or name_key(name) == "expr":
         raise UserError(f"bad name {name!r} in --define: use letters, digits and _ (not starting with a digit)")
     body, params = _split_params(rest, name)
     compiled = compile_expression(body, tuple(p.name for p in params))
     return _activation(name, name, compiled, params, f"defined as {body}")
+
+
+# ---------------------------------------------------------------- surfaces: expressions in x and y
+
+@dataclass(frozen=True)
+class CompiledXY:
+    """An expression in x and y, checked and differentiated: f, its exact gradient and LaTeX."""
+
+    text: str
+    latex: str
+    f: Callable[[Any, Any], Any]
+    grad: Callable[[Any, Any], tuple[Any, Any]]
+
+
+SURFACE_VARIABLES = ("x", "y")
+
+
+def compile_surface(text: str) -> CompiledXY:
+    """Check ``text`` (a function of x and y, through the same whitelist as activations) and return
+    numpy f(x, y) and the exact gradient (df/dx, df/dy) from SymPy."""
+    return _compile_surface_cached(text.strip() if isinstance(text, str) else text)
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_surface_cached(text: str) -> CompiledXY:
+    tree = check(text, (), SURFACE_VARIABLES)
+    tk = _toolkit()
+    sp = tk["sp"]
+    x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+    env = {"x": x, "y": y, "pi": sp.pi, "e": sp.E}
+    try:
+        with _time_limit(SYMPY_SECONDS):
+            expr = _build(tree, env, tk)
+            if _is_condition(expr, sp):
+                raise TypeError("a comparison is not a function value; use where(x > 0, ..., ...)")
+            _check_finite(expr, sp)
+            stable = _stabilise(expr, tk)
+            parts = [sp.diff(stable, v).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+                     for v in (x, y)]
+            for part in parts:
+                _check_finite(part, sp)
+            modules = [_numpy_functions(), "numpy"]
+            raw = [sp.lambdify((x, y), e, modules=modules) for e in (stable, *parts)]
+            latex = to_mathtext(expr, sp)
+    except _Timeout:
+        raise bad_expression(text, f"too complex: SymPy needed more than {SYMPY_SECONDS} s") from None
+    except UserError:
+        raise
+    except OverflowError:
+        raise bad_expression(text, "a constant overflows a double") from None
+    except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        raise bad_expression(text, _first_line(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - SymPy's own failures on a whitelisted tree
+        raise bad_expression(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
+    f, gx, gy = (_vectorised_xy(r) for r in raw)
+    for fn in (f, gx, gy):  # everything printed is callable
+        fn([0.5], [0.25])
+    return CompiledXY(text, latex, f, lambda a, b: (gx(a, b), gy(a, b)))
+
+
+def _vectorised_xy(fn: Callable) -> Callable[[Any, Any], Any]:
+    """``f(x, y)`` on broadcast float arrays, returning their shape, without numpy warnings."""
+    import numpy as np
+
+    def call(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        with np.errstate(all="ignore"):
+            out = np.asarray(fn(x, y), dtype=float)
+        return np.broadcast_to(out, x.shape).copy() if out.shape != x.shape else out
+
+    return call

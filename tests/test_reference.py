@@ -1,4 +1,4 @@
-"""The README's command reference is generated from the Click definitions and cannot drift."""
+"""The command reference (docs/reference.md) is generated from the Click definitions and cannot drift."""
 from __future__ import annotations
 
 import re
@@ -10,11 +10,11 @@ import click
 
 from actviz.cli import reference as docs
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 
 
 def _section() -> str:
-    return docs.section_of(README.read_text(encoding="utf-8"))
+    return docs.section_of(REFERENCE.read_text(encoding="utf-8"))
 
 
 def test_reference_section_matches_the_click_definitions():
@@ -22,7 +22,7 @@ def test_reference_section_matches_the_click_definitions():
     # that invoked a command on its own (without the group's -h) would change the text in this one
     done = subprocess.run([sys.executable, "-m", "actviz.cli.reference"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert _section() == done.stdout.rstrip(), "README's command reference is stale: run `make docs`"
+    assert _section() == done.stdout.rstrip(), "docs/reference.md is stale: run `make docs`"
 
 
 def test_every_command_and_option_appears_in_the_reference():
