@@ -14,6 +14,7 @@ from typing import Sequence
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
@@ -22,6 +23,7 @@ from actviz.core.converge import ConvergenceResult
 from actviz.core.depth import QUANTITIES, DepthResult
 from actviz.core.phase import PhaseResult
 from actviz.render.figure import new_figure
+from actviz.render.fit import fit_title
 
 QUANTITY_LABELS = {"pre": "pre-activation $|z|$", "act": r"activation $|\phi(z)|$",
                    "grad": r"gradient $|\partial L/\partial z|$"}
@@ -242,8 +244,9 @@ def phase_figure(result: PhaseResult, *, size: tuple[float, float] | None = None
                    title_fontsize="x-small")
     bar = fig.colorbar(image, ax=list(axes[:n]), shrink=0.9)
     bar.set_label(f"log$_{{10}}$ gradient mean square, layer 1 / layer {depth}", fontsize="small")
-    fig.suptitle(title if title is not None else
-                 f"Order and chaos over {depth} layers: blue, gradients vanish; red, they explode; "
-                 f"on the line they keep their size", fontsize="small")
+    heading = title if title is not None else (f"Order and chaos over {depth} layers: blue, gradients vanish; "
+                                               f"red, they explode; on the line they keep their size")
+    size = FontProperties(size="small").get_size_in_points()
+    fig.suptitle(fit_title(fig, heading, fig.get_figwidth() - 0.2, fontsize=size), fontsize=size)  # wrapped to fit
     fig.set_layout_engine("constrained")
     return fig

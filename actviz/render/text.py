@@ -120,6 +120,10 @@ TEXT_CHARS: dict[str, str] = {
     "\u00df": r"\ss{}", "\u00e6": r"\ae{}", "\u00c6": r"\AE{}", "\u0153": r"\oe{}", "\u0152": r"\OE{}",
     "\u00f8": r"\o{}", "\u00d8": r"\O{}", "\u00e5": r"\aa{}", "\u00c5": r"\AA{}", "\u0142": r"\l{}",
     "\u0141": r"\L{}", "\u0131": r"\i{}", "\u00a1": r"!`", "\u00bf": r"?`",
+    # marker shapes named in legends and titles ("□ start, ★ minimum"), drawn with base LaTeX
+    "\u25a1": r"{\setlength{\fboxsep}{0pt}\fbox{\rule{0pt}{0.6em}\hspace{0.6em}}}", "\u25a0": r"\rule{0.6em}{0.6em}",
+    "\u2605": r"\ensuremath{\star}", "\u2606": r"\ensuremath{\star}", "\u25cb": r"\ensuremath{\circ}",
+    "\u25cf": r"\ensuremath{\bullet}", "\u25b3": r"\ensuremath{\triangle}",
 }
 """Characters of plain text that LaTeX reads specially, or that the three engines do not all set
 from the raw character, -> text-mode LaTeX. Math symbols go through :data:`MATH_CHARS`."""
