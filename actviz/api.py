@@ -1180,32 +1180,43 @@ def loss_curves(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = N
 
 def loss_figure(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
                 xlim: tuple[float, float] | None = None, samples: int = 801, layout: str = "overlay",
-                derivative: bool = True, ylim: tuple[float, float] | None = None,
+                derivative: bool | None = None, ylim: tuple[float, float] | None = None,
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
-                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
-                styles: Sequence[str] = ()) -> "Figure":
+                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float | None = None,
+                styles: Sequence[str] = (), fig: "FigureBase | None" = None,
+                ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
     """A Figure of losses and their derivatives, drawn as :func:`plot_figure` draws activations,
     against the margin, the residual or the probability (probability losses default to y ranges
-    0..5 and -10..10: they are infinite at the ends)."""
+    0..5 and -10..10: they are infinite at the ends). As there, ``fig=`` or ``ax=`` draw into
+    your own Figure, SubFigure or Axes (a single Axes gets l alone)."""
     from actviz.core.losses import AXIS_LABELS, DEFAULT_YLIM, VARIABLES
     from actviz.render import curves as render
-    from actviz.render.figure import rc_context
+    from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
 
+    _choice(layout, LAYOUTS, "layout")
+    check_own_figure_only(fig, ax, styles=styles, size=size, dpi=dpi)
     data = loss_curves(specs, kind=kind, xlim=xlim, samples=samples)
+    if derivative is None:
+        derivative = not (ax is not None and len(as_axes(ax, None, "loss_figure")) == 1 and layout == "overlay")
+    axes = None
+    if ax is not None:
+        axes = as_axes(ax, (2 if derivative else 1) if layout == "overlay" else len(data), f"a loss {layout}")
     shared = data[0].act.kind
     v = VARIABLES[shared]
     default_ylim, default_dylim = DEFAULT_YLIM.get(shared, (None, None))
     ylim, dylim = ylim or default_ylim, dylim or default_dylim
     ylabels = (rf"$\ell({v})$", rf"$\ell'({v})$")
-    with rc_context(styles):
+    dpi = dpi if dpi is not None else 150
+    with rc_context(styles) if fig is None and ax is None else contextlib.nullcontext():
         if layout == "overlay":
-            return render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
+            made = render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
                                          dylim=dylim, title=title, legend=legend, formula=formula or "none",
-                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels)
-        if layout == "grid":
-            return render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
-                                      legend=legend, formula=formula or "title", ylabels=ylabels)
-    raise UserError(f"unknown layout {layout!r}: use overlay or grid")
+                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels, parent=fig, axes=axes)
+        else:
+            made = render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
+                                      legend=legend, formula=formula or "title", ylabels=ylabels, parent=fig,
+                                      axes=axes)
+    return made if ax is None else root_figure(made)
 
 
 def race(optimizers: Sequence[str] | None = None, *, surface: str = "rosenbrock",

@@ -158,6 +158,14 @@ def pgf_figures(tmp_path_factory) -> Path:
         "warppanel": ["warp", "sigmoid", "--n", "2", "--points", "150", "--limits", "panel"],
         "boundary": ["boundary", "relu@3", "tanh@3", "--steps", "30", "--count", "60", "--style", "paper",
                      "--size", "page", "--title", "ReLU_3 & tanh #3"],
+        "regions": ["boundary", "relu@4", "--units", "--regions", "--steps", "40", "--count", "60"],
+        "layers": ["layers", "relu", "--hidden", "2,2", "--steps", "40", "--count", "60"],
+        "depth": ["depth", "tanh", "relu", "--init", "xavier,he", "--depth", "4", "--width", "16", "--samples", "64"],
+        "converge": ["depth", "relu", "--train", "--init", "he", "--depth", "2", "--width", "4", "--seeds", "2",
+                     "--steps", "10", "--count", "40"],
+        "phase": ["depth", "tanh", "--phase", "--style", "paper"],
+        "loss": ["loss", "--kind", "margin", "--formula", "legend"],
+        "optim": ["optim", "sgd", "adam", "--surface", "beale"],
     }
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pgf, "latex_engine", lambda: None)
@@ -173,7 +181,7 @@ def test_every_command_compiles_under_every_engine(pgf_figures, engine):
     if shutil.which(engine) is None:
         pytest.skip(f"needs {engine} (CI installs texlive-latex-base, texlive-luatex, texlive-xetex)")
     figures = sorted(p.stem for p in pgf_figures.glob("*.pgf"))
-    assert len(figures) == 7
+    assert len(figures) == 14
     body = "\n".join(f"\\resizebox{{\\textwidth}}{{!}}{{\\input{{{f}.pgf}}}}\\par" for f in figures)
     status, log = _compile(engine, pgf_figures, body, preamble="\\usepackage{graphicx}", name=f"all-{engine}")
     assert status == 0, log[-3000:]
@@ -295,6 +303,12 @@ GLYPH_COMMANDS = {
     "warp-gif": ["warp", "relu", "--n", "2", "--points", "100", "--frames", "2", "--dpi", "30"],
     "boundary": ["boundary", "relu@3", "--units", "--steps", "10", "--count", "40", "--dpi", "40"],
     "train": ["train", "relu", "--view", "both", "--frames", "2", "--steps", "5", "--count", "40", "--dpi", "30"],
+    "layers": ["layers", "relu", "--hidden", "2,2", "--steps", "10", "--count", "40", "--dpi", "30"],
+    "regions": ["boundary", "relu@3", "--units", "--regions", "--steps", "10", "--count", "40", "--dpi", "30"],
+    "depth": ["depth", "tanh", "--init", "xavier,he", "--depth", "3", "--width", "8", "--samples", "32", "--dpi", "30"],
+    "phase": ["depth", "tanh", "--phase", "--dpi", "30"],
+    "loss": ["loss", "--kind", "margin", "--formula", "legend", "--dpi", "30"],
+    "optim": ["optim", "sgd", "adam", "--surface", "beale", "--dpi", "30"],
 }
 
 

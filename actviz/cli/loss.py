@@ -66,7 +66,7 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
     from pathlib import Path
 
     from actviz import api
-    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, parse_size
+    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, read_size
 
     suffix = Path(output).suffix.lower()
     table = suffix in TABLE_EXTS
@@ -86,11 +86,13 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
         curves = api.loss_curves(list(losses), kind=kind, xlim=xlim, samples=samples or 101, x=x)
         write_text(output, format_table(*curve_table(curves), suffix.lstrip(".")))
         return
-    default_size = OVERLAY_SIZE if layout == "overlay" else None
-    figsize = parse_size(size, default_size, ratio=overlay_ratio if layout == "overlay" else 0.75) \
-        if (size or default_size) else None
+    # as for plot: a height left open is the figure's to choose (the legend's rows, the sheet's rows)
+    figsize = read_size(size) if size else None
     dpi = dpi or 150
-    if figsize:
+    if layout == "overlay":
+        w, h = figsize or OVERLAY_SIZE
+        check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
+    elif figsize and figsize[1] is not None:
         check_pixels(figsize, dpi)
     fig = api.loss_figure(list(losses), kind=kind, xlim=xlim, samples=samples or 801, layout=layout,
                           derivative=derivative, ylim=ylim, dylim=dylim, title=title, legend=legend, formula=formula,

@@ -81,6 +81,17 @@ def fit_title(fig, text: str, width_in: float, **props) -> str:
     return wrap_to_width(text, width_in * dpi, lambda line: text_width(fig, line, **props))
 
 
+def fit_legend(parent, handles, ncol: int, **kwargs):
+    """``parent.legend(handles=..., loc="outside lower center")`` with as many of ``ncol`` columns as fit
+    the width (fewer columns, more rows, when the entries are wider than the figure)."""
+    renderer = renderer_for(parent)
+    for n in range(max(1, ncol), 0, -1):
+        box = parent.legend(handles=handles, loc="outside lower center", ncols=n, **kwargs)
+        if n == 1 or box.get_window_extent(renderer).width <= 0.98 * parent.bbox.width:
+            return box
+        box.remove()
+
+
 def _drawn_texts(fig) -> list[tuple[Text | Legend, str]]:
     """Every visible, non-empty text the figure draws (inside visible parents; tick labels only
     of the ticks drawn; a legend as one box), with a short description of it."""
