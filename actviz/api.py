@@ -108,7 +108,11 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
     list of BoundActivation
     """
     bound = [parse_spec(s) for s in specs]
-    extra = [a for a in catalogue() if all_ or (family and a.family == family)]
+    if family == "gated":
+        raise UserError("the gated family's functions take two inputs f(a, b); draw them with 'actviz surface "
+                        "glu swiglu geglu reglu bilinear'")
+    # a sheet of curves holds the one-input functions; gated ones are drawn by actviz surface
+    extra = [a for a in catalogue() if not a.gated and (all_ or (family and a.family == family))]
     bound += [BoundActivation(a, a.defaults()) for a in extra]
     if not bound:
         raise UserError("no activation given; name at least one (e.g. relu), or use --family or --all")
@@ -116,7 +120,7 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-           x: np.ndarray | None = None) -> list[Curve]:
+           x: np.ndarray | None = None, command: str = "plot") -> list[Curve]:
     """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
 
     Parameters
@@ -130,6 +134,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
         Points of the grid, 2 to 10,000,000.
     x : array_like, optional
         Explicit points.
+    command : str
+        Names the caller when a gated function (which has no curve) is refused.
 
     Returns
     -------
@@ -141,6 +147,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     parsed = [parse_curve(s) for s in specs]
     if not parsed:
         raise UserError("no activation given")
+    for act, _ in parsed:  # a gated function has no curve: refuse it before any work
+        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
     return evaluate([a for a, _ in parsed], points, [st for _, st in parsed])
 
@@ -441,6 +449,7 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
 
 def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
                         size: tuple[float, float] | None = None, dpi: float = 80, title: str | None = None,
+                        format: str | None = None, fps: float | None = None, crf: int | None = None,
                         styles: Sequence[str] = (), progress: Progress | None = None) -> None:
     """Write a looping animation of each panel moving from identity (t = 0) to the activation (t = 1) and back.
 
@@ -448,24 +457,28 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
     ----------
     result : WarpResult
     path : str or os.PathLike
-        ``.gif`` or ``.webp``.
+        ``.gif``, ``.webp``, ``.apng``, ``.mp4``, ``.webm``, or a folder with ``format="animate"``.
     frames : int
         Frames of the loop, 2 to 400.
     limits, size, dpi, title, styles
         As for :func:`warp_figure`.
+    format, fps, crf
+        As for :func:`train_animation`.
     progress : callable, optional
         Wraps the sequence of frames (e.g. :func:`actviz.progress.tracker`).
     """
     from actviz.core.warp import check_frames
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import Encoding
 
     figure = _figure(size, dpi, styles, title)
     _choice(limits, WARP_LIMITS, "limits")
     check_frames(frames)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf)
     with rc_context(figure.styles):
         render.write_animation(result, path, frames=frames, size=figure.size, dpi=figure.dpi, limits=limits,
-                               title=figure.title, progress=progress)
+                               title=figure.title, encoding=encoding, progress=progress)
 
 
 # ---- a tiny network learning: actviz train and actviz boundary ------------------------------
@@ -574,7 +587,8 @@ def check_view(view: str, classes: int) -> str:
 def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = "logit",
                     size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
                     frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0, points: bool = True,
-                    curves: bool = True, grid: bool = True, styles: Sequence[str] = (),
+                    curves: bool = True, grid: bool = True, limits: str = "follow", format: str | None = None,
+                    fps: float | None = None, crf: int | None = None, styles: Sequence[str] = (),
                     progress: Progress | None = None) -> None:
     """Write an animation of a training run, one frame per snapshot, the last one held.
 
@@ -582,7 +596,7 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     ----------
     run : TrainingRun
     path : str or os.PathLike
-        ``.gif`` or ``.webp``.
+        ``.gif``, ``.webp``, ``.apng``, ``.mp4``, ``.webm``, or a folder with ``format="animate"``.
     view : {"logit", "input", "both", "layers"}
         ``logit``: the article's plane of the two output scores (x', y') with the boundary y' = x';
         ``input``: decision regions in the input plane; ``both``: side by side; ``layers``: every
@@ -593,23 +607,34 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
         Milliseconds per frame, for the last frame, and times to play (0: forever).
     points, curves, grid : bool
         Draw the data points, the class curves, the image of a regular grid.
+    limits : {"follow", "final"}
+        The logit plane's axis limits: following the data, eased from frame to frame, or fixed
+        to hold every frame.
+    format : {"gif", "webp", "apng", "mp4", "webm", "animate"}, optional
+        Default: the one the extension names; ``animate`` writes PNG frames and ``animation.tex``
+        (for LaTeX's animate package) into the folder ``path``.
+    fps, crf : float, int, optional
+        Frame rate and quality of a video (``.mp4``, ``.webm``); see ``docs/animations.md``.
     progress : callable, optional
         Wraps the sequence of snapshots.
     """
     from actviz.render import training as render
     from actviz.render.figure import rc_context
-    from actviz.render.layout import AnimationSettings
+    from actviz.render.layout import AnimationSettings, Encoding
 
     check_view(view, run.arch.classes)
+    _choice(limits, render.LIMITS, "limits")
     if view == "layers":
         return layers_animation(run, path, size=size, dpi=dpi, title=title, frame_ms=frame_ms, hold_ms=hold_ms,
-                                loop=loop, points=points, curves=curves, grid=grid, styles=styles, progress=progress)
+                                loop=loop, points=points, curves=curves, grid=grid, format=format, fps=fps, crf=crf,
+                                styles=styles, progress=progress)
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
     with rc_context(figure.styles):
         render.write_animation(run, path, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, progress=progress)
+                               curves=curves, grid=grid, limits=limits, encoding=encoding, progress=progress)
 
 
 def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
@@ -840,22 +865,24 @@ def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None
 def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
                      dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
                      loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
+                     format: str | None = None, fps: float | None = None, crf: int | None = None,
                      styles: Sequence[str] = (), progress: Progress | None = None) -> None:
-    """Write the run layer by layer as a GIF/WebP (what ``actviz train --view layers`` makes).
+    """Write the run layer by layer as an animation (what ``actviz train --view layers`` makes).
 
     The projections of wide layers are fitted once over all snapshots and kept, and the panel
     limits hold every frame. Arguments as for :func:`train_animation`.
     """
     from actviz.render import layers as render
     from actviz.render.figure import rc_context
-    from actviz.render.layout import AnimationSettings
+    from actviz.render.layout import AnimationSettings, Encoding
 
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
     with rc_context(figure.styles):
         render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
                                frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, progress=progress)
+                               curves=curves, grid=grid, encoding=encoding, progress=progress)
 
 
 # ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
@@ -1248,15 +1275,94 @@ def race_figure(result: "Race", *, size: tuple[float, float] | None = None, dpi:
 
 def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int = 60, schedule: str = "linear",
                         size: tuple[float, float] | None = None, dpi: float = 100, title: str | None = None,
-                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, styles: Sequence[str] = (),
+                        frame_ms: int = 80, hold_ms: int = 1500, loop: int = 0, format: str | None = None,
+                        fps: float | None = None, crf: int | None = None, styles: Sequence[str] = (),
                         progress: Callable[[Sequence], Iterable] | None = None) -> None:
-    """Write a GIF/WebP of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
-    frame the paths so far with their heads and the loss panel in step; the last frame held."""
+    """Write an animation of the race: ``frames`` steps spaced by ``schedule`` (linear or log), each
+    frame the paths so far with their heads and the loss panel in step; the last frame held.
+    ``format``, ``fps`` and ``crf`` as for :func:`train_animation` (GIF, WebP, APNG, MP4, WebM, LaTeX frames)."""
     from actviz.core.net import frame_steps
     from actviz.render import optim as render
     from actviz.render.figure import rc_context
+    from actviz.render.layout import AnimationSettings, Encoding
 
     steps = frame_steps(result.steps, frames, schedule)
+    figure = _figure(size, dpi, styles, title)
+    timing = AnimationSettings(frame_ms, hold_ms, loop)
+    encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
+    with rc_context(figure.styles):
+        render.write_animation(result, path, steps=steps, size=figure.size, dpi=figure.dpi, title=figure.title,
+                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, encoding=encoding,
+                               progress=progress)
+
+
+# ---- the catalogue of record: gated surfaces, citations, frameworks (issue 15) ----------------
+
+__all__ += ["surfaces", "surface_figure", "citations", "framework_entries"]
+
+
+def surfaces(specs: Sequence[str | BoundActivation], *, alim: tuple[float, float] = (-4.0, 4.0),
+             blim: tuple[float, float] = (-4.0, 4.0), samples: int = 161, a: np.ndarray | None = None,
+             b: np.ndarray | None = None) -> list:
+    """f(a, b), df/da and df/db of gated functions (glu, swiglu, geglu, ...) on a grid.
+
+    Parameters
+    ----------
+    specs : sequence of str or BoundActivation
+        Gated activations; a one-input function is refused.
+    alim, blim : (float, float)
+        Ranges of the value a and of the gate input b.
+    samples : int
+        Points per axis.
+    a, b : array, optional
+        Explicit values instead of the ranges.
+
+    Returns
+    -------
+    list of actviz.core.gated.Surface
+    """
+    from actviz.core import gated as core
+
+    acts = [s if isinstance(s, BoundActivation) else parse_spec(s) for s in specs]
+    if not acts:
+        raise UserError("no activation given; name a gated function, e.g. swiglu")
+    core.require_gated(acts, "surface")
+    av = core.axis(alim, samples, "a") if a is None else np.asarray(a, dtype=float)
+    bv = core.axis(blim, samples, "b") if b is None else np.asarray(b, dtype=float)
+    return core.evaluate(acts, av, bv)
+
+
+def surface_figure(specs: Sequence[str | BoundActivation], *, alim: tuple[float, float] = (-4.0, 4.0),
+                   blim: tuple[float, float] = (-4.0, 4.0), samples: int = 161, size: tuple[float, float] | None = None,
+                   dpi: float = 150, title: str | None = None, arrows: bool = True, contours: int = 9,
+                   formula: bool = True, ncols: int | None = None, styles: Sequence[str] = ()) -> "Figure":
+    """A Figure of gated functions f(a, b): one panel each, heatmap, level lines and gradient arrows on
+    shared scales (see :func:`actviz.render.surface.surface_figure`)."""
+    from actviz.render import surface as render
+    from actviz.render.figure import rc_context
+
+    data = surfaces(specs, alim=alim, blim=blim, samples=samples)
     with rc_context(styles):
-        render.write_animation(result, path, steps=steps, size=size, dpi=dpi, title=title, frame_ms=frame_ms,
-                               hold_ms=hold_ms, loop=loop, progress=progress)
+        return render.surface_figure(data, size=size, dpi=dpi, title=title, arrows=arrows, contours=contours,
+                                     formula=formula, ncols=ncols)
+
+
+def citations(names: Iterable[str] = (), *, all_: bool = False) -> str:
+    """BibTeX of the sources of the named activations (names, aliases, ``jax.gelu``, specs), each
+    record once, in the order first needed; ``all_`` cites the whole catalogue."""
+    from actviz.core import citations as bib
+
+    acts = [a for a in catalogue() if a.cite] if all_ else [parse_spec(n).act for n in names]
+    if not acts:
+        raise UserError("no activation given; name at least one (e.g. gelu), or use --all")
+    keys: list[str] = []
+    for act in acts:
+        if not act.cite:
+            raise UserError(f"{act.name} has no citation (it is not a built-in: {act.source or 'defined here'})")
+        keys += [k for k in act.cite if k not in keys]
+    return "\n".join(bib.bibtex(k) for k in keys)
+
+
+def framework_entries(framework: str) -> list:
+    """(entry, ship) pairs of one framework (torch, keras, jax, flax, hf): its spellings, defaults, entries."""
+    return _registry().framework(framework)

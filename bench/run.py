@@ -218,8 +218,16 @@ def bench_memory() -> list[Row]:
                 f"+{per_frame * 1024:.0f} kB/frame", "<= 333 kB/frame", per_frame <= 1 / 3)]
 
 
+def bench_formats() -> list[Row]:
+    """Each animation format's size, encode time and PSNR against the GIF (bench/formats.py)."""
+    import formats
+
+    return formats.rows(Row)
+
+
 SECTIONS: dict[str, Callable[[], list[Row]]] = {
     "gif": bench_training_gif,
+    "formats": bench_formats,
     "render": bench_rendering,
     "train": bench_training,
     "startup": bench_startup,

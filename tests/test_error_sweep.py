@@ -122,7 +122,11 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("warp relu --seed -1 -o x.png", 2, "--seed"),
         ("warp relu --frames 1 -o keep.gif", 2, "frames must be between"),
         ("warp relu --frames 100000 -o x.gif", 2, "frames must be between"),
-        ("warp relu --animate -o x.png", 2, "--animate writes a .gif or .webp"),
+        ("warp relu --animate -o x.png", 2, "--animate writes a .gif, .webp"),
+        ("warp relu --format mp4 -o x.gif", 2, "--format mp4 does not match"),
+        ("warp relu --fps 10 -o x.gif", 2, "--fps applies to .mp4 and .webm"),
+        ("warp relu --fps 10 -o x.png", 2, "--fps and --crf apply to an animation"),
+        ("warp relu --crf 99 -o x.mp4", 2, "--crf for H.264 must be"),
         ("warp relu -o x.txt", 2, "unsupported extension .txt"),
         ("warp relu --metrics-format xml", 2, "'xml' is not one of"),
         ("warp relu --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
@@ -164,6 +168,23 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("train relu --regions-log adir -o x.gif", 2, "unsupported extension (none)"),
         ("train relu --view layers --data spiral --classes 3 -o x.gif", 2, "needs 2 classes"),
         ("train relu --view layers --hidden 4,4,4 --size 5x3 -o x.gif", 2, "too small"),
+        ("train relu -o x.mov", 2, "use one of .gif, .webp, .apng, .mp4, .webm"),
+        ("train relu --format mov -o x.gif", 2, "'mov' is not one of"),
+        ("train relu --format gif -o x.mp4", 2, "--format gif does not match 'x.mp4'"),
+        ("train relu --fps 10 -o x.gif", 2, "--fps applies to .mp4 and .webm"),
+        ("train relu --fps 0 -o x.mp4", 2, "--fps must be between"),
+        ("train relu --fps nan -o x.webm", 2, "--fps must be between"),
+        ("train relu --crf 0 -o x.mp4", 2, "--crf for H.264 must be a whole number from 1 to 51"),
+        ("train relu --crf 64 -o x.webm", 2, "--crf for VP9"),
+        ("train relu --crf 20 -o x.apng", 2, "--crf applies to .mp4 and .webm"),
+        ("train relu --loop 2 -o x.mp4", 2, "--loop applies to GIF, WebP and APNG"),
+        ("train relu --loop 2 --format animate -o frames", 2, "0 (loop) or 1"),
+        ("train relu --limits nope -o x.gif", 2, "'nope' is not one of"),
+        ("train relu --format animate -o x.gif", 2, "writes a folder of frames"),
+        ("train relu --format animate -o full", 2, "holds other files"),
+        ("train relu --format animate -o bad%name", 2, "TeX's special characters"),
+        ("train relu --format animate -o keep.csv", 1, "is a file, not a folder"),
+        ("--max-animation-mb 100 train relu --steps 10 --frames 10 --size 15x15 -o x.webp", 2, "--max-animation-mb"),
     ],
     "boundary": [
         ("boundary", 2, "Missing option '-o'"),
@@ -334,6 +355,46 @@ SPECS = {
     "badargs.toml": '[[figure]]\ntitle = "t"\ncommand = "plot"\nargs = ["relu", "--xlimit", "1"]\noutput = "x.png"\n',
 }
 
+# ---- issue 15: gated functions, citations, framework names
+BAD_INPUTS["surface"] = [
+    ("surface", 2, "Missing argument"),
+    ("surface swiglu", 2, "Missing option '-o'"),
+    ("surface relu -o x.png", 2, "surface needs gated functions of two inputs"),
+    ("surface swiglu relu -o keep.png", 2, "relu takes one input"),
+    ("surface nope -o x.png", 2, "unknown activation"),
+    ("surface swiglu -o x.bmp", 2, "unsupported extension .bmp"),
+    ("surface swiglu --alim 2 1 -o x.png", 2, "bad --alim"),
+    ("surface swiglu --blim nan 1 -o x.png", 2, "bad --blim"),
+    ("surface swiglu --samples 1 -o x.png", 2, "samples must be between"),
+    ("surface swiglu --samples 100000 -o x.png", 2, "samples must be between"),
+    ("surface swiglu --contours -1 -o x.png", 2, "--contours"),
+    ("surface swiglu:beta=-1 -o x.png", 2, "out of range"),
+    ("surface swiglu --size 100x100 --dpi 2400 -o x.png", 2, "megapixels"),
+    ("surface swiglu -o adir.png", 1, "is a directory"),
+]
+BAD_INPUTS["cite"] = [
+    ("cite", 2, "no activation given"),
+    ("cite nope", 2, "unknown activation 'nope'"),
+    ("cite jax.nope", 2, "JAX has no activation 'nope'"),
+    ("cite expr:x*tanh(x)", 2, "has no citation"),
+    ("cite gelu -o adir", 1, "is a directory"),
+    ("cite nope -o keep.csv", 2, "unknown activation"),
+]
+BAD_INPUTS["list"] += [("list --framework tf", 2, "'tf' is not one of")]
+BAD_INPUTS["data"] += [
+    ("data relu --x 0,1e400", 2, "out of range"),
+    ("data relu swiglu", 2, "relu takes one input"),
+    ("data swiglu --samples 5000", 2, "per axis"),
+]
+BAD_INPUTS["plot"] += [
+    ("plot swiglu -o keep.png", 2, "plot cannot use swiglu: it is a gated function of two inputs"),
+    ("plot --family gated -o x.png", 2, "draw them with 'actviz surface"),
+    ("plot keras.nope -o x.png", 2, "Keras 3 has no activation 'nope'"),
+]
+BAD_INPUTS["warp"] += [("warp glu -o x.png", 2, "warp cannot use glu: it is a gated function")]
+BAD_INPUTS["train"] += [("train reglu -o x.gif", 2, "train cannot use reglu: it is a gated function")]
+BAD_INPUTS["boundary"] += [("boundary swiglu@4 -o x.png", 2, "boundary cannot use swiglu: it is a gated function")]
+
 KNOWN_BUGS: dict[str, str] = {}
 """Rows that still fail, with the reason; strict, so a fix shows up as XPASS: then delete the row from here."""
 
@@ -355,8 +416,9 @@ def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in KEPT:
         (tmp_path / name).write_bytes(OLD)
-    for name in ("adir", "adir.png", "adir.gif"):
+    for name in ("adir", "adir.png", "adir.gif", "full"):
         (tmp_path / name).mkdir()
+    (tmp_path / "full" / "notes.txt").write_bytes(OLD)
     for name, text in SPECS.items():
         (tmp_path / name).write_text(text)
     return tmp_path

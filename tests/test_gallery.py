@@ -115,7 +115,8 @@ def test_the_index_shows_every_figure_with_its_command(spec):
     readme = (GALLERY / "README.md").read_text(encoding="utf-8")
     for entry in spec.entries:
         line = entry.command_line()
-        assert f'src="{entry.output}"' in page and f"({entry.output})" in readme
+        assert f'src="{entry.output}"' in page or f'href="{entry.output}"' in page
+        assert f"({entry.output})" in readme
         assert html.escape(line) in page and f"\n{line}\n" in readme
         for formula in entry.formula:
             assert html.escape(formula) in page
@@ -281,19 +282,64 @@ def console_errors(events: list[dict]) -> list[str]:
     return errors
 
 
+def page_folder(spec: batch.Spec, tmp_path: Path) -> Path:
+    """The gallery's files beside the index page generated from the spec (what `make gallery` commits)."""
+    folder = tmp_path / "gallery"
+    folder.mkdir()
+    for entry in spec.entries:
+        (folder / entry.output).parent.mkdir(parents=True, exist_ok=True)
+        (folder / entry.output).symlink_to(GALLERY / entry.output)
+    (folder / "index.html").write_text(gallery.indexes(spec)["index.html"], encoding="utf-8")
+    return folder
+
+
+def start_page(browser: "DevTools", url: str, reduced_motion: bool = False) -> str:
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    for domain in ("Runtime", "Log", "Page", "Network"):
+        browser.send(f"{domain}.enable", session=session)
+    if reduced_motion:
+        browser.send("Emulation.setEmulatedMedia",
+                     {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}, session=session)
+    browser.send("Page.navigate", {"url": url}, session=session)
+    browser.wait_for("Page.loadEventFired")
+    return session
+
+
+def evaluate(browser: "DevTools", session: str, expression: str):
+    reply = browser.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True},
+                         session=session)
+    assert "exceptionDetails" not in reply, reply
+    return reply["result"].get("value")
+
+
+def test_every_video_shares_a_card_with_its_gif(spec):
+    """The README (code hosts show no video) keeps an image of every animation the page plays."""
+    videos = [e for e in spec.entries if gallery.is_video(e)]
+    assert videos, "the gallery has no video"
+    cards = gallery.cards(spec.entries)
+    for video in videos:
+        card, = [c for c in cards if video in c.entries]
+        assert card.image is not None and card.image.output.endswith(".gif")
+        size, table = gallery.video_info(GALLERY / video.output)
+        assert size is not None and table is not None and len(table["labels"]) == len(table["frame_ms"])
+        assert abs(size[0] - gallery.image_size(GALLERY / card.image.output)[0]) <= 1
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_index_page_loads_in_a_headless_browser(spec, tmp_path):
     executable = find_chromium()
     if executable is None:
         pytest.skip("chromium is not installed (.ci/run installs Debian's chromium): index.html not opened in a browser")
+    folder = page_folder(spec, tmp_path)
     browser = DevTools(executable, tmp_path / "profile", tmp_path / "chromium.log")
     try:
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Runtime", "Log", "Page", "Network"):
             browser.send(f"{domain}.enable", session=session)
-        url = (GALLERY / "index.html").as_uri()
+        url = (folder / "index.html").as_uri()
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired")
         result = browser.send("Runtime.evaluate", {"expression": LOAD_ALL_IMAGES, "awaitPromise": True,
@@ -306,7 +352,7 @@ def test_the_index_page_loads_in_a_headless_browser(spec, tmp_path):
         shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
     finally:
         browser.close()
-    expected = [e.output for e in spec.entries if gallery.is_image(e)]
+    expected = [c.image.output for c in gallery.cards(spec.entries) if c.image is not None and not c.videos]
     assert [src for src, _, _ in images] == expected
     broken = [src for src, width, height in images if not (width > 0 and height > 0)]
     assert broken == [], f"images that did not load: {broken}"
@@ -320,3 +366,97 @@ def test_the_index_page_loads_in_a_headless_browser(spec, tmp_path):
     import base64
 
     assert base64.b64decode(shot["data"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+PLAYERS = """
+(async () => {
+  const players = Array.from(document.querySelectorAll("figure.player"));
+  const ready = (v) => new Promise((resolve) => {
+    if (v.readyState >= 2) { resolve(); return; }
+    v.addEventListener("loadeddata", resolve, { once: true });
+    v.addEventListener("error", resolve, { once: true });
+    setTimeout(resolve, 30000);
+  });
+  await Promise.all(players.map((p) => ready(p.querySelector("video"))));
+  await new Promise((r) => setTimeout(r, 400));
+  return players.map((p) => {
+    const v = p.querySelector("video");
+    return { src: v.currentSrc.split("/").pop(), ready: v.readyState, width: v.videoWidth, error: v.error && v.error.code,
+             paused: v.paused, controlsShown: !p.querySelector(".controls").hidden, nativeControls: v.controls,
+             frame: Number(p.querySelector("input").value), frames: Number(p.querySelector("input").max) + 1,
+             label: p.querySelector("output").value, poster: Number(p.dataset.poster) };
+  });
+})()
+"""
+
+STEP = """
+(async () => {
+  const p = document.querySelectorAll("figure.player")[%d];
+  const v = p.querySelector("video");
+  const seeked = () => new Promise((r) => { v.addEventListener("seeked", r, { once: true }); setTimeout(r, 5000); });
+  const out = {};
+  p.querySelector(".play").click();
+  await new Promise((r) => setTimeout(r, 200));
+  out.pausedAfterClick = v.paused;
+  out.buttonAfterClick = p.querySelector(".play").getAttribute("aria-label");
+  let s = seeked(); p.querySelector(".next").click(); await s;
+  out.afterNext = [Number(p.querySelector("input").value), p.querySelector("output").value, v.paused];
+  s = seeked(); p.querySelector(".next").click(); await s;
+  s = seeked(); p.querySelector(".prev").click(); await s;
+  out.afterNextNextPrev = Number(p.querySelector("input").value);
+  const scrub = p.querySelector("input");
+  s = seeked(); scrub.value = "10"; scrub.dispatchEvent(new Event("input")); await s;
+  out.afterScrub = [Number(scrub.value), p.querySelector("output").value, v.currentTime];
+  p.querySelector(".play").click();
+  await new Promise((r) => setTimeout(r, 600));
+  out.playingAgain = !v.paused;
+  out.movedOn = Number(scrub.value) !== 10 || v.currentTime > out.afterScrub[2];
+  return out;
+})()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_player_pauses_steps_and_scrubs_in_a_headless_browser(spec, tmp_path):
+    """Every video loads and plays; the first player pauses, steps a frame at a time (its label naming
+    the training step) and scrubs; with prefers-reduced-motion nothing plays until asked, and each
+    player shows its poster frame (the trained network). No console errors."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium): the player not tried")
+    folder = page_folder(spec, tmp_path)
+    url = (folder / "index.html").as_uri()
+    cards = [c for c in gallery.cards(spec.entries) if c.videos]
+    first_train = next(i for i, c in enumerate(cards) if c.entry.command == "train")
+    table = gallery.video_info(GALLERY / cards[first_train].videos[0].output)[1]
+    browser = DevTools(executable, tmp_path / "profile", tmp_path / "chromium.log")
+    try:
+        session = start_page(browser, url)
+        players = evaluate(browser, session, PLAYERS)
+        steps = evaluate(browser, session, STEP % first_train)
+        evaluate(browser, session, f"document.querySelectorAll('figure.player')[{first_train}].scrollIntoView()")
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+        browser.drain(0.3)
+        reduced = start_page(browser, url, reduced_motion=True)
+        still = evaluate(browser, reduced, PLAYERS)
+        browser.drain(0.3)
+    finally:
+        browser.close()
+    import base64
+
+    (tmp_path / "player.png").write_bytes(base64.b64decode(shot["data"]))
+    assert [p["src"] for p in players] == [c.videos[0].output for c in cards]
+    for p in players:
+        assert p["ready"] >= 2 and p["width"] > 0 and p["error"] is None, p
+        assert p["controlsShown"] and not p["nativeControls"] and not p["paused"], p
+    assert steps["pausedAfterClick"] and steps["buttonAfterClick"] == "Play"
+    frame, label, paused = steps["afterNext"]
+    assert paused and label == f"{table['labels'][frame]} \u00b7 {frame + 1}/{len(table['labels'])}"
+    assert steps["afterNextNextPrev"] == frame  # one forward, one back
+    assert steps["afterScrub"][0] == 10 and steps["afterScrub"][1].startswith(table["labels"][10] + " ")
+    assert table["frame_ms"][10] / 1000 <= steps["afterScrub"][2] < table["frame_ms"][11] / 1000
+    assert steps["playingAgain"] and steps["movedOn"]
+    for p in still:
+        assert p["paused"] and p["frame"] == p["poster"], p
+    assert console_errors(browser.events) == []

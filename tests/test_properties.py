@@ -18,20 +18,25 @@ from hypothesis.extra import numpy as hnp
 from actviz import activations as A
 from actviz.errors import ActvizError
 
-ACTS = A.catalogue()
+ACTS = [a for a in A.catalogue() if not a.gated]  # gated f(a, b): tests/test_gated.py
 DBL_MAX = np.finfo(float).max
 SIDES = (-1.0, 1.0)
 
 # ------------------------------------------------------------------ the catalogue's documented exceptions
 
 NO_LIMIT = {
-    "sinusoid": lambda p, side: True,
-    "cos": lambda p, side: True,
-    "soft_exponential": lambda p, side: p["alpha"] < 0 and side < 0,
+    "sinusoid": lambda p, side, deriv: True,
+    "cos": lambda p, side, deriv: True,
+    "siren": lambda p, side, deriv: True,
+    "gcu": lambda p, side, deriv: True,
+    "snake": lambda p, side, deriv: deriv,
+    "snake_beta": lambda p, side, deriv: deriv,
+    "sinlu": lambda p, side, deriv: deriv and side > 0 and p["a"] != 0 and p["b"] != 0,
+    "soft_exponential": lambda p, side, deriv: p["alpha"] < 0 and side < 0,
 }
-"""Where f and f' have no limit at -inf or +inf, or are undefined there, and so give NaN:
-name -> (params, side) -> True when NaN is expected. Every other entry has limits on both sides.
-Each entry listed here says so in its note."""
+"""Where f or f' has no limit at -inf or +inf, or is undefined there, and so gives NaN:
+name -> (params, side, deriv) -> True when NaN is expected. Every other entry has limits on both
+sides. Each entry listed here says so in its note."""
 
 
 def _soft_exp_domain_left(p):
@@ -44,9 +49,9 @@ UNDEFINED_BELOW = {"soft_exponential": _soft_exp_domain_left}
 """name -> params -> x0: below x0 f and f' are undefined (NaN); at x0 they are infinite."""
 
 
-def _expected_nan_at_inf(act, params, side) -> bool:
+def _expected_nan_at_inf(act, params, side, deriv) -> bool:
     rule = NO_LIMIT.get(act.name)
-    return bool(rule and rule(params, side))
+    return bool(rule and rule(params, side, deriv))
 
 
 def _undefined(act, params, x):
@@ -195,7 +200,7 @@ def test_limits_at_infinity(case):
     for side in SIDES:
         for deriv in (False, True):
             at_inf = float(evaluate(act, params, np.array([side * math.inf]), deriv=deriv)[0])
-            if _expected_nan_at_inf(act, params, side):
+            if _expected_nan_at_inf(act, params, side, deriv):
                 assert math.isnan(at_inf), (act.name, params, side, deriv, at_inf)
                 continue
             assert not math.isnan(at_inf), (act.name, params, side, deriv)
@@ -248,6 +253,9 @@ def test_spec_parser_parses_or_refuses_in_one_line(text):
     assert all(math.isfinite(v) for v in b.params.values())
     again = A.parse_spec(b.spec)
     assert again.act is b.act and again.params == b.params
+    if b.act.gated:
+        assert b.f2([0.5], [2.0]).shape == (1,)
+        return
     y = b.f(np.linspace(-3, 3, 7))
     assert y.shape == (7,) and not np.isnan(y[~_undefined(b.act, b.params, np.linspace(-3, 3, 7))]).any()
 
@@ -266,8 +274,8 @@ def test_spec_parser_never_evaluates_code(tmp_path):
 
 # ------------------------------------------------------------------ the CLI on generated option combinations
 
-MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".svg": (b"<?xml", b"<svg"), ".pdf": (b"%PDF-",), ".eps": (b"%!PS",),
-         ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",),
+MAGIC = {".bib": (b"@",), ".png": (b"\x89PNG\r\n\x1a\n",), ".svg": (b"<?xml", b"<svg"), ".pdf": (b"%PDF-",),
+         ".eps": (b"%!PS",), ".pgf": (b"%",), ".gif": (b"GIF89a", b"GIF87a"), ".webp": (b"RIFF",),
          ".csv": (b"x,", b"step,", b"frame,", b"activation,"), ".tsv": (b"x\t", b"step\t", b"frame\t", b"activation\t"),
          ".json": (b"[", b"{"), ".md": (b"#",), ".html": (b"<!",)}
 """How each kind of file actviz writes begins."""
@@ -379,9 +387,10 @@ def layers_args():
 
 
 def list_args():
-    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))), flag("--json", "--gain"),
-                     opt("--gain-var", FLOAT(0.01, 100))) \
-        .map(lambda t: ["list", *t[0], *t[1], *t[2]])
+    return st.tuples(opt("--family", often(st.sampled_from(A.FAMILIES))),
+                     opt("--framework", often(st.sampled_from(["torch", "keras", "jax", "flax", "hf"]))),
+                     flag("--json", "--gain"), opt("--gain-var", FLOAT(0.01, 100))) \
+        .map(lambda t: ["list", *t[0], *t[1], *t[2], *t[3]])
 
 
 INITS_CLI = often(st.lists(st.sampled_from(["he", "xavier", "lecun", "orthogonal", "gain", "gain:1.2", "he-fan-out",
@@ -459,11 +468,33 @@ def optim_args():
         .map(lambda t: ["optim", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
 
 
+GATED_CLI = often(st.one_of(st.sampled_from(["glu", "swiglu", "geglu", "geglu_tanh", "reglu", "bilinear",
+                                              "clamped_swiglu"]),
+                            st.floats(0, 3, allow_nan=False).map(lambda v: f"swiglu:beta={v:.3g}")),
+                  st.sampled_from(["relu", "swiglu:beta=", "nope", "softmax"]))
+
+
+def surface_args():
+    return st.tuples(st.lists(GATED_CLI, min_size=1, max_size=3), out_name("x.png", "x.svg", "x.pdf"),
+                     opt("--alim", XLIM), opt("--blim", XLIM), opt("--samples", often(st.integers(2, 60))),
+                     flag("--no-arrows", "--no-formula"), opt("--contours", often(st.integers(0, 12))),
+                     opt("--ncols", often(st.integers(1, 3))), opt("--style", STYLE), opt("--title", TITLE)) \
+        .map(lambda t: ["surface", *t[0], "-o", t[1], *[a for part in t[2:] for a in part], *SMALL_FIGURE])
+
+
+def cite_args():
+    names = often(st.sampled_from(["gelu", "jax.gelu", "hf.gelu_new", "keras.leaky_relu", "swiglu", "relu",
+                                   "clamped_swiglu", "sigmoid:", "elu:alpha=0.5"]),
+                  st.sampled_from(["nope", "jax.nope", "expr:x", ""]))
+    return st.tuples(st.lists(names, max_size=3), flag("--all"), opt("-o", st.sampled_from(["x.bib", "sub/x.bib"]))) \
+        .map(lambda t: ["cite", *t[0], *[a for part in t[1:] for a in part]])
+
+
 COMMAND_ARGS = {"list": list_args, "plot": plot_args, "data": data_args, "warp": warp_args, "train": train_args,
                 "boundary": boundary_args, "render": render_args, "layers": layers_args, "depth": depth_args,
-                "loss": loss_args, "optim": optim_args}
+                "loss": loss_args, "optim": optim_args, "surface": surface_args, "cite": cite_args}
 EXAMPLES = {"list": 10, "data": 30, "plot": 20, "warp": 20, "train": 12, "boundary": 12, "render": 8, "layers": 10,
-            "depth": 16, "loss": 25, "optim": 16}
+            "depth": 16, "loss": 25, "optim": 16, "surface": 12, "cite": 12}
 
 
 def _write_spec(folder, spec) -> str:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-HEAVY = ("matplotlib", "PIL", "imageio", "sympy", "torch", "numpy")
+HEAVY = ("matplotlib", "PIL", "imageio", "av", "sympy", "torch", "numpy")
 
 PROBE = """
 import json, sys

@@ -51,6 +51,33 @@ def test_webp_both_views_and_repeatable_bytes(actviz, tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.parametrize("ext", [".apng", ".mp4", ".webm"])
+def test_every_format_from_the_command_line(actviz, tmp_path, ext):
+    """The other formats end to end: quiet, decodable, one frame per snapshot (a video repeats the hold)."""
+    import imageio.v3 as iio
+
+    out = tmp_path / f"relu{ext}"
+    r = actviz("train", "relu", *QUICK, "--hold", "500", "-o", out)
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    if ext == ".apng":
+        frames = list(iio.imiter(out, extension=".png"))
+        assert len(frames) == 6 and frames[0].shape[:2] == (510, 480)
+    else:
+        frames = list(iio.imiter(out, plugin="pyav"))
+        assert len(frames) == 5 + 5 and frames[0].shape == (510, 480, 3)  # 10 fps: the 500 ms hold is 5 frames
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_latex_frames_from_the_command_line(actviz, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = actviz("train", "relu", *QUICK, "--loop", "1", "--format", "animate", "-o", "figs/relu")
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    names = sorted(p.name for p in (tmp_path / "figs" / "relu").iterdir())
+    assert names == ["animation.tex", *(f"frame-{i:03d}.png" for i in range(6))]
+    tex = (tmp_path / "figs" / "relu" / "animation.tex").read_text()
+    assert "[controls,poster=5," in tex and "% step 60" in tex  # played once; poster: the trained network
+
+
 @pytest.mark.parametrize("ext", ["csv", "json"])
 def test_log_is_the_training_curve(actviz, tmp_path, ext):
     log = tmp_path / f"curve.{ext}"
@@ -82,7 +109,7 @@ def test_logit_frame_puts_each_point_at_its_two_scores():
         snap = run.snapshots[2]
         rgba = source.render(snap)
         assert rgba.shape == (510, 480, 4)
-        dots = [a for a in source.moving if isinstance(a, Line2D) and a.get_marker() == "o"]
+        dots = [a for a in source.fig.axes[0].lines if isinstance(a, Line2D) and a.get_marker() == "o"]
         drawn = [np.column_stack(d.get_data()) for d in dots]
     assert len(drawn) == 2
     for c, offsets in enumerate(drawn):
@@ -93,13 +120,39 @@ def test_logit_frame_puts_each_point_at_its_two_scores():
     assert source.stats.get_text() == render.stats_text(snap)
 
 
-def test_logit_limits_hold_every_snapshot_and_run_at_45_degrees():
+@pytest.mark.parametrize("limits", ["final", "follow"])
+def test_logit_limits_hold_every_snapshot_and_run_at_45_degrees(limits):
+    """Oracle: net.forward of the data at each snapshot lies inside the limits drawn for it."""
     run = api.train("sigmoid", steps=100, frames=8, count=100)
-    (x0, x1), (y0, y1) = render.logit_limits(run)
-    assert x1 - x0 == pytest.approx(y1 - y0)
-    for snap in run.snapshots:
-        z = net.forward(run.arch, snap.theta, run.data.X)
-        assert x0 < z[:, 0].min() and z[:, 0].max() < x1 and y0 < z[:, 1].min() and z[:, 1].max() < y1
+    with rc_context(()):
+        source = render.TrainingFrames(run, view="logit", limits=limits)
+        ax = source.fig.axes[0]
+        for snap in run.snapshots:
+            source.render(snap)
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            assert x1 - x0 == pytest.approx(y1 - y0)
+            z = net.forward(run.arch, snap.theta, run.data.X)
+            assert x0 < z[:, 0].min() and z[:, 0].max() < x1 and y0 < z[:, 1].min() and z[:, 1].max() < y1
+
+
+def test_following_limits_make_the_first_frame_readable_and_ease_the_zoom():
+    """With limits that follow, the first frame's points fill most of its view (with fixed limits they
+    are a speck); the view's size changes by at most FOLLOW_ZOOM per frame and never jumps."""
+    from actviz.core.scenes import FOLLOW_ZOOM, final_view, follow_views, logit_extents
+
+    run = api.train("relu")  # the gallery's first training animation
+    lows, highs = logit_extents(run)
+    views = follow_views(lows, highs)
+    fixed = final_view(lows, highs)
+    first = float((highs[0] - lows[0]).max()) / 2
+    assert first / views[0, 2] > 0.7 and first / fixed[2] < 0.3
+    for (cx, cy, half), lo, hi in zip(views, lows, highs):
+        assert cx - half <= lo[0] and hi[0] <= cx + half and cy - half <= lo[1] and hi[1] <= cy + half
+    steps = np.diff(np.log(views[:, 2]))
+    assert np.abs(steps).max() <= np.log(FOLLOW_ZOOM) + 1e-9
+    assert np.abs(np.diff(steps)).max() < 0.5 * np.log(FOLLOW_ZOOM)  # eased: no sudden change of speed
+    moves = np.abs(np.diff(views[:, :2], axis=0)).max(axis=1) / views[1:, 2]
+    assert moves.max() < 0.25  # the centre glides too: under a quarter of the view per frame
 
 
 def test_input_view_regions_and_boundary_follow_the_network():
@@ -127,12 +180,12 @@ def test_animation_holds_palette_frames_only(tmp_path, monkeypatch):
 
     def spy(self, frame):
         original(self, frame)
-        kept.append(self.frames[-1].mode)
+        kept.append((self.frames[-1].dtype, self.frames[-1].ndim))
 
     monkeypatch.setattr(animation.AnimationWriter, "add", spy)
     run = api.train("relu", steps=30, frames=5, count=60)
     api.train_animation(run, tmp_path / "m.gif")
-    assert kept == ["P"] * 5
+    assert kept == [(np.uint8, 2)] * 5
 
 
 @pytest.mark.slow

@@ -35,19 +35,21 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     digits, _ . and - only, so that pgfplots reads them unquoted: f_relu,
     df_elu_alpha_0.5 (a spec given twice gets _2). Floats are written exactly
     (shortest repr that reads back to the same double); non-finite values are nan,
-    inf, -inf in CSV/TSV and null in JSON.
+    inf, -inf in CSV/TSV and null in JSON. Gated functions f(a, b) (swiglu, geglu, ...)
+    give a grid instead: columns a, b, then f, da and db (the partial derivatives) for
+    each, with a and b both over --xlim (or --x).
 
     \b
     Examples:
       actviz data relu elu:alpha=0.5 --xlim -3 3 --samples 7
       actviz data gelu --x -3,-1,0,2.5 --format json
       actviz data sigmoid tanh -o sigmoidal.csv
+      actviz data swiglu geglu --xlim -2 2 --samples 5
     """
     from pathlib import Path
 
     from actviz import api
     from actviz.atomic import check_output, write_text
-    from actviz.core.spec import parse_spec
     from actviz.core.curves import table
     from actviz.tables import format_table
 
@@ -60,11 +62,41 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
                             f"or give --format")
         fmt = suffix
     x = parse_points(points) if points else None
-    for spec in activations:  # only activations: settings after ';' say how plot draws a curve
-        parse_spec(spec)
-    columns, rows = table(api.curves(list(activations), xlim=xlim, samples=samples, x=x))
+    bound = [api.activation(s) for s in activations]  # activations only: ';label=...' is for plot's curves
+    if any(b.act.gated for b in bound):
+        text = _gated_table(api, bound, xlim, samples, x, fmt)
+        if output:
+            write_text(output, text)
+        else:
+            click.echo(text, nl=False)
+        return
+    columns, rows = table(api.curves(bound, xlim=xlim, samples=samples, x=x, command="data"))
     text = format_table(columns, rows, fmt)
     if output:
         write_text(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def _gated_table(api, bound, xlim, samples, x, fmt) -> str:
+    """The grid a x b of gated functions: a, b, then f, da, db per function (b varies slowest)."""
+    from actviz.core.gated import MAX_GRID, require_gated
+    from actviz.tables import column_name, format_table
+
+    require_gated(bound, "data with a gated function")  # one-input and gated functions do not share a table
+    if x is None and samples > MAX_GRID:
+        raise UserError(f"samples must be between 2 and {MAX_GRID:,} per axis for a gated function, got {samples}")
+    surfaces = api.surfaces(bound, alim=xlim, blim=xlim, samples=samples, a=x, b=x)
+    columns, taken = ["a", "b"], {"a", "b"}
+    for s in surfaces:  # named as the curves' columns are: pgfplots reads them unquoted
+        f_name = column_name(f"f_{s.act.spec}", taken)
+        columns += [f_name, column_name("da" + f_name[1:], taken), column_name("db" + f_name[1:], taken)]
+    first = surfaces[0]
+    rows = []
+    for i, bv in enumerate(first.b):
+        for j, av in enumerate(first.a):
+            row = [float(av), float(bv)]
+            for s in surfaces:
+                row += [float(s.f[i, j]), float(s.da[i, j]), float(s.db[i, j])]
+            rows.append(row)
+    return format_table(columns, rows, fmt)

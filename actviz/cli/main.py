@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "depth": "actviz.cli.depth:depth",
     "loss": "actviz.cli.loss:loss",
     "optim": "actviz.cli.optim:optim",
+    "surface": "actviz.cli.surface:surface",
+    "cite": "actviz.cli.cite:cite",
 }
 """Command name -> "module:attribute" of its Click command, loaded lazily."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from actviz.cli.options import FloatRange, check_output, check_pixels, figure_options
+from actviz.cli.options import FloatRange, animation_encoding, animation_options, check_output, check_pixels, figure_options
 from actviz.errors import UserError
 
 # Spelled out here so that --help never imports numpy; a test checks them against the core.
@@ -18,7 +18,7 @@ DEFAULT_FRAMES = 60
 @click.command()
 @click.argument("optimizers", nargs=-1, metavar="[OPT...]")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True, writable=False),
-              help="Animation (.gif, .webp), still of the final paths (.png, .svg, .pdf, .pgf, .eps) or the "
+              help="Animation (.gif, .webp, .apng, .mp4, .webm; a folder with --format animate), still of the final paths (.png, .svg, .pdf, .pgf, .eps) or the "
                    "trajectories (.csv, .tsv, .json).")
 @click.option("--surface", default="rosenbrock", show_default=True, metavar="NAME|expr:EXPR",
               help=f"Test function: {', '.join(SURFACE_NAMES)}, or expr:EXPR in x and y (e.g. "
@@ -50,9 +50,10 @@ DEFAULT_FRAMES = 60
               help="Milliseconds the last frame stays.")
 @click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True, help="Times to play (0: forever).")
 @click.option("--title", default=None, help="Title (default: the surface and its formula).")
+@animation_options
 @figure_options
 def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid, noise, seed, frames, schedule,
-          duration, hold, loop, title, styles, size, dpi, transparent) -> None:
+          duration, hold, loop, title, animation_format, fps, crf, styles, size, dpi, transparent) -> None:
     """Race optimisers from one start point on a 2-D test surface.
 
     OPT is an optimiser with optional hyper-parameters (default: all of
@@ -79,8 +80,13 @@ def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid,
     from actviz.render.layout import ANIMATION_FORMATS, IMAGE_FORMATS, parse_size
 
     suffix = Path(output).suffix.lower()
-    check_output(output, (*ANIMATION_FORMATS, *IMAGE_FORMATS, *TABLE_EXTS))
-    animated = suffix in ANIMATION_FORMATS
+    animated = animation_format is not None or suffix in ANIMATION_FORMATS
+    if animated:
+        encoding = animation_encoding(output, animation_format, fps, crf, loop)
+    else:
+        check_output(output, (*ANIMATION_FORMATS, *IMAGE_FORMATS, *TABLE_EXTS))
+        if fps is not None or crf is not None:
+            raise UserError("--fps and --crf apply to .mp4 and .webm videos")
     rates = parse_points(grid, "--lr-grid") if grid is not None else LR_GRID
     check_settings(steps, lr, rule, rates, noise)
     if animated:
@@ -91,7 +97,7 @@ def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid,
 
         frame_steps(steps, frames, schedule)
     elif frames is not None:
-        raise UserError("--frames is for animations: write a .gif or .webp")
+        raise UserError("--frames is for animations: write a .gif, .webp, .apng, .mp4 or .webm")
     figsize = None
     if suffix not in TABLE_EXTS:
         from actviz.render.optim import MIN_SIZE, SIZE
@@ -102,7 +108,7 @@ def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid,
         if animated:
             from actviz.core.budgets import check_animation
 
-            check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi))
+            check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi), encoding.held_bytes_per_pixel)
     result = api.race(list(optimizers), surface=surface, start=start, xlim=xlim, ylim=ylim, steps=steps, lr=lr,
                       rule=rule, grid=rates, noise=noise, seed=seed)
     if suffix in TABLE_EXTS:
@@ -114,8 +120,8 @@ def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid,
         from actviz.progress import tracker
 
         api.save_race_animation(result, output, frames=frames, schedule=schedule, size=figsize, dpi=dpi,
-                                title=title, frame_ms=duration, hold_ms=hold, loop=loop, styles=styles,
-                                progress=tracker("rendering"))
+                                title=title, frame_ms=duration, hold_ms=hold, loop=loop, format=encoding.format,
+                                fps=encoding.fps, crf=encoding.crf, styles=styles, progress=tracker("rendering"))
     else:
         fig = api.race_figure(result, size=figsize, dpi=dpi, title=title, styles=styles)
         api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)

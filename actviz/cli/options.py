@@ -107,3 +107,41 @@ def define_option(fn: Callable) -> Callable:
     return click.option("--define", "defines", multiple=True, metavar="NAME=EXPR", is_eager=True,
                         callback=_define_callback, expose_value=False,
                         help='Define an activation from an expression, e.g. --define "isru2=x/sqrt(1+a*x**2); a=1".')(fn)
+
+
+ANIMATION_FORMAT_NAMES = ("gif", "webp", "apng", "mp4", "webm", "animate")
+"""The animation formats (actviz.render.layout.ANIMATION_NAMES), spelled out so that --help imports
+nothing; tests check that they agree."""
+
+
+def animation_options(fn: Callable) -> Callable:
+    """--format, --fps and --crf, for every command that writes an animation."""
+    options = [
+        click.option("--format", "animation_format", type=click.Choice(ANIMATION_FORMAT_NAMES), default=None,
+                     help="Animation format (default: the extension of -o): gif, webp, apng, mp4 (H.264), webm "
+                          "(VP9), or animate: a folder of PNG frames and animation.tex for LaTeX's animate package."),
+        click.option("--fps", type=float, default=None, metavar="N",
+                     help="Frames per second of a video (.mp4, .webm; default: one video frame per frame, "
+                          "e.g. 10 for --duration 100); held frames are repeated."),
+        click.option("--crf", type=int, default=None, metavar="N",
+                     help="Video quality, lower is better and larger: 1-51 for mp4 (default 22), 0-63 for webm "
+                          "(default 28)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def animation_encoding(output: str, fmt: str | None, fps: float | None, crf: int | None, loop: int = 0):
+    """The checked encoding of an animation output, and its place checked too (changing nothing):
+    a file path, or for ``animate`` a new, empty or earlier frames folder."""
+    from actviz.render.layout import ANIMATION_FORMATS, FRAME_FOLDER, Encoding
+
+    encoding = Encoding.for_output(output, fmt, fps=fps, crf=crf, loop=loop)
+    if encoding.format == FRAME_FOLDER:
+        from actviz.render.frame_folder import check_frame_folder
+
+        check_frame_folder(output)
+    else:
+        check_output(output, ANIMATION_FORMATS)
+    return encoding

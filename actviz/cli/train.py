@@ -1,11 +1,11 @@
-"""``actviz train``: a tiny network learning, as an animated GIF or WebP."""
+"""``actviz train``: a tiny network learning, as an animation (GIF, WebP, APNG, MP4, WebM or LaTeX frames)."""
 from __future__ import annotations
 
 from typing import Callable
 
 import click
 
-from actviz.cli.options import check_output, define_option, figure_options
+from actviz.cli.options import animation_encoding, animation_options, check_output, define_option, figure_options
 from actviz.errors import UserError
 from actviz.progress import step_bar, tracker
 
@@ -15,6 +15,7 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", 
 INIT_NAMES = ("auto", "he", "xavier", "gain")
 SCHEDULE_NAMES = ("log", "linear")
 VIEW_NAMES = ("logit", "input", "both", "layers")
+LIMIT_NAMES = ("follow", "final")
 LOG_EXTS = (".csv", ".tsv", ".json")
 
 
@@ -77,7 +78,8 @@ def set_quiet(quiet: bool) -> None:
 
 @click.command()
 @click.argument("activation", default="relu", metavar="[ACT]")
-@click.option("-o", "--output", required=True, type=click.Path(), help="Animation file: .gif or .webp.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="Animation: .gif, .webp, .apng, .mp4 or .webm (or a folder, with --format animate).")
 @training_options
 @click.option("--view", type=click.Choice(VIEW_NAMES), default="logit", show_default=True,
               help="logit: the output scores (x', y') with the boundary y' = x'; input: decision regions "
@@ -99,6 +101,9 @@ def set_quiet(quiet: bool) -> None:
               help="Draw the class curves (spiral arms, circle edges, moon arcs).")
 @click.option("--grid/--no-grid", default=True, show_default=True,
               help="Draw the image of a regular input grid in the logit plane.")
+@click.option("--limits", type=click.Choice(LIMIT_NAMES), default="follow", show_default=True,
+              help="Axis limits of the logit plane: follow the data, eased from frame to frame (readable from "
+                   "the first frame), or final: fixed, holding every frame.")
 @click.option("--title", default=None, help="Title (default: e.g. 'ReLU 4 on circles').")
 @click.option("--log", "log_path", default=None, type=click.Path(),
               help="Also write the training curve (step, loss, accuracy) as .csv, .tsv or .json "
@@ -106,10 +111,11 @@ def set_quiet(quiet: bool) -> None:
 @click.option("--regions-log", "regions_path", default=None, type=click.Path(),
               help="Also write, per frame, the number of exact linear regions after each hidden layer and of "
                    "boundary segments, as .csv, .tsv or .json (piecewise-linear activations only).")
+@animation_options
 @figure_options
 @define_option
-def train(activation, output, view, frames, schedule, duration, hold, loop, points, curves, grid, title, log_path,
-          regions_path, styles, size, dpi, transparent, **params) -> None:
+def train(activation, output, view, frames, schedule, duration, hold, loop, points, curves, grid, limits, title,
+          log_path, regions_path, animation_format, fps, crf, styles, size, dpi, transparent, **params) -> None:
     """Train a tiny network and animate it learning.
 
     The network has 2 inputs, hidden layers of ACT (default relu; any element-wise
@@ -120,15 +126,18 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     in the input plane instead; --view both shows the two side by side; --view layers
     shows the plane after every hidden layer, then the output plane.
 
-    Frames are taken densely early on (--schedule log), the axis limits are fixed from
-    all of them, and the last frame is held. Training that diverges stops with exit 1
-    and writes nothing.
+    Frames are taken densely early on (--schedule log), the axis limits follow the data
+    (--limits), and the last frame is held. The format follows the extension: GIF, WebP
+    and APNG share one palette; MP4 (H.264) and WebM (VP9) play in browsers and slides;
+    --format animate writes PNG frames and a LaTeX snippet. Training that diverges stops
+    with exit 1 and writes nothing.
 
     \b
     Examples:
       actviz train -o relu4.gif
-      actviz train sigmoid --view both -o sigmoid4.gif
-      actviz train tanh --hidden 8,8 --data spiral --steps 3000 -o tanh.webp
+      actviz train sigmoid --view both -o sigmoid4.mp4
+      actviz train tanh --hidden 8,8 --data spiral --steps 3000 -o tanh.webm
+      actviz train relu --format animate -o relu-frames
       actviz train relu --log curve.csv -o relu.gif
       actviz train relu --hidden 8,8 --data spiral --steps 3000 --view layers -o layers.gif
       actviz train relu --hidden 8,8 --regions-log regions.csv -o relu88.gif
@@ -137,11 +146,10 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     from actviz.core import net
     from actviz.core.budgets import check_animation
     from actviz.core.spec import parse_spec
-    from actviz.render.layout import (ANIMATION_FORMATS, DPI, AnimationSettings, FigureSettings, layers_size,
-                                      parse_size, train_size)
+    from actviz.render.layout import DPI, AnimationSettings, FigureSettings, layers_size, parse_size, train_size
 
     set_quiet(params.pop("quiet"))
-    check_output(output, ANIMATION_FORMATS)
+    encoding = animation_encoding(output, animation_format, fps, crf, loop)
     if log_path is not None:
         check_output(log_path, LOG_EXTS)
     if regions_path is not None:
@@ -164,7 +172,7 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     timing = AnimationSettings(duration, hold, loop)
     figure.check_pixels(default)
     w, h = figure.inches(default)
-    check_animation(frames, round(w * figure.dpi), round(h * figure.dpi))
+    check_animation(frames, round(w * figure.dpi), round(h * figure.dpi), encoding.held_bytes_per_pixel)
 
     with step_bar(fit.steps, "training") as update:
         run = api.run_training(arch, data.make(), fit, progress=update)
@@ -172,7 +180,8 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     counts = api.region_counts(run, progress=tracker("counting regions")) if regions_path is not None else None
     api.train_animation(run, output, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
                         frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                        curves=curves, grid=grid, styles=figure.styles, progress=tracker("rendering"))
+                        curves=curves, grid=grid, limits=limits, format=encoding.format, fps=encoding.fps,
+                        crf=encoding.crf, styles=figure.styles, progress=tracker("rendering"))
     if log_path is not None:
         write_log(run, log_path)
     if counts is not None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from actviz.cli.options import check_output, check_pixels, define_option, figure_options
+from actviz.cli.options import (animation_encoding, animation_options, check_output, check_pixels, define_option,
+                                figure_options)
 from actviz.errors import UserError
 from actviz.tables import FORMATS as TABLE_FORMATS
 
@@ -42,7 +43,8 @@ def metrics_table(records: list[dict]) -> str:
 @click.command()
 @click.argument("activations", nargs=-1, metavar="[ACT]...")
 @click.option("-o", "--output", type=click.Path(), default=None,
-              help="Figure (.png, .svg, .pdf, .pgf, .eps) or animation (.gif, .webp). May be left out with --metrics.")
+              help="Figure (.png, .svg, .pdf, .pgf, .eps) or animation (.gif, .webp, .apng, .mp4, .webm, or a "
+                   "folder with --format animate). May be left out with --metrics.")
 @click.option("--n", "ns", default="2,5,30", show_default=True, metavar="N1,N2,...",
               help="Hidden units per row. n = 1 is allowed: W⁺ then maps everything onto a line.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -59,7 +61,8 @@ def metrics_table(records: list[dict]) -> str:
 @click.option("--limits", type=click.Choice(LIMITS), default="shared", show_default=True,
               help="shared: every panel shows the input's frame (sizes compare); panel: each fits its own content.")
 @click.option("--animate", is_flag=True,
-              help="Animate from identity to the activation and back (implied by a .gif or .webp output).")
+              help="Animate from identity to the activation and back (implied by an animation's extension "
+                   "or --format).")
 @click.option("--frames", type=int, default=40, show_default=True, help="Frames of the animation loop.")
 @click.option("--title", default=None, help="Figure title.")
 @click.option("--metrics", is_flag=True,
@@ -67,10 +70,11 @@ def metrics_table(records: list[dict]) -> str:
                    "affine map back, and the fraction of points collapsed onto a far part of the spiral.")
 @click.option("--metrics-format", type=click.Choice(("table", *TABLE_FORMATS)), default=None,
               help="table (default, for people), csv, tsv or json (for scripts); implies --metrics.")
+@animation_options
 @figure_options
 @define_option
 def warp(activations, output, ns, seed, points, turns, scale, weights, bias, grid, limits, animate, frames, title,
-         metrics, metrics_format, styles, size, dpi, transparent) -> None:
+         metrics, metrics_format, animation_format, fps, crf, styles, size, dpi, transparent) -> None:
     """Push a spiral through one layer H = act(WX) and back, X' = W⁺H.
 
     One column per ACT (default: identity sigmoid tanh relu elu tanhshrink), one row
@@ -86,6 +90,7 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
       actviz warp -o warp.png
       actviz warp relu elu tanh --n 2,5,30,100 --grid -o relu.png
       actviz warp --animate -o warp.gif
+      actviz warp relu tanh --n 2,30 -o warp.mp4
       actviz warp relu --n 2,5,30 --metrics-format csv
     """
     from pathlib import Path
@@ -106,14 +111,20 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
                                  weights=weights, bias=bias, grid=grid)
     widths = settings.ns
     figsize = None
+    encoding = None
     if output is not None:
         suffix = Path(output).suffix.lower()
-        animate = animate or suffix in ANIMATION_EXTS
-        if animate and suffix not in ANIMATION_EXTS:
-            raise UserError(f"--animate writes a .gif or .webp file, not {Path(output).name!r}")
+        animate = animate or suffix in ANIMATION_EXTS or animation_format is not None
+        if animate and suffix not in ANIMATION_EXTS and animation_format is None:
+            raise UserError(f"--animate writes a {', '.join(ANIMATION_EXTS)} file (or a folder with --format "
+                            f"animate), not {Path(output).name!r}")
         if animate:
             core.check_frames(frames)
-        check_output(output, ANIMATION_EXTS if animate else FORMATS)
+            encoding = animation_encoding(output, animation_format, fps, crf)
+        else:
+            if fps is not None or crf is not None:
+                raise UserError("--fps and --crf apply to an animation (.mp4 or .webm)")
+            check_output(output, FORMATS)
         default = default_size(len(acts), len(widths), noted=limits == "panel")
         figsize = parse_size(size, default, ratio=default[1] / default[0],
                              minimum=(max(2.5, 0.9 * len(acts) + 0.6), 0.8 * len(widths) + 1.2)) if size else None
@@ -121,16 +132,17 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         w, h = figsize or default_size(len(acts), len(widths), noted=True)
         check_pixels((w, h), dpi)
         if animate:
-            check_animation(frames, round(w * dpi), round(h * dpi))
-    elif animate:
-        raise UserError("--animate needs -o FILE.gif or FILE.webp")
+            check_animation(frames, round(w * dpi), round(h * dpi), encoding.held_bytes_per_pixel)
+    elif animate or animation_format is not None or fps is not None or crf is not None:
+        raise UserError("--animate needs -o FILE.gif (or another animation format)")
 
     result = api.compute_warp(settings)
     if output is not None and animate:
         from actviz.progress import tracker
 
         api.save_warp_animation(result, output, frames=frames, limits=limits, size=figsize, dpi=dpi, title=title,
-                                styles=styles, progress=tracker("rendering"))
+                                format=encoding.format, fps=encoding.fps, crf=encoding.crf, styles=styles,
+                                progress=tracker("rendering"))
     elif output is not None:
         fig = api.warp_figure(result, limits=limits, size=figsize, dpi=dpi, title=title, styles=styles)
         api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)

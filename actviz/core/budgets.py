@@ -21,11 +21,13 @@ def check_image(width_in: float, height_in: float, dpi: float) -> None:
                         f"lower --size or --dpi, or raise the limit with --max-megapixels")
 
 
-def check_animation(frames: int, width_px: int, height_px: int) -> None:
-    """Refuse an animation whose palette frames would not fit in the memory budget."""
+def check_animation(frames: int, width_px: int, height_px: int, bytes_per_pixel: float = 1.0) -> None:
+    """Refuse an animation whose frames would not fit in the memory budget: a writer that holds
+    ``bytes_per_pixel`` per pixel of every frame (1 for GIF palette frames, 0 for a video,
+    which holds none) until it writes the file."""
     check_image(width_px, height_px, 1.0)
     limit = context.current().limits.max_animation_mb
-    mb = frames * width_px * height_px / 1e6
+    mb = frames * width_px * height_px * bytes_per_pixel / 1e6
     if mb > limit:
         raise UserError(f"animation would hold {mb:.0f} MB of frames (limit {limit:g} MB); "
                         f"use fewer frames or a smaller size, or raise the limit with --max-animation-mb")

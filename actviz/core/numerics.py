@@ -19,7 +19,10 @@ GELU_TANH_C, GELU_TANH_K = math.sqrt(2.0 / math.pi), 0.044715
 SQRT1_2 = math.sqrt(0.5)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 HUGE = 1e300
-LOG_MAX = 709.78  # exp() of anything above overflows float64
+DBL_MAX = float(np.finfo(float).max)
+LOG_MAX = 709.78  # exp() of anything above overflows float64 (a round figure just below log(DBL_MAX))
+LOG_DBL_MAX = math.log(DBL_MAX)  # 709.782712893384
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 # Chebyshev coefficients of log(erfc(z) / t) + z^2 in t = 2 / (2 + z) (the method of
 # Numerical Recipes' erfccheb), recomputed with mpmath to 50 digits.
@@ -38,8 +41,11 @@ ERFC_COF = (
 # Every helper takes finite float arrays (the registry's wrapper sees to that).
 
 def scale(x, s):
-    """``s * x`` with x clamped so the product never overflows (it saturates every caller)."""
-    lim = HUGE / max(abs(s), 1.0)
+    """``s * x`` with x clamped only where the product would leave the float range (every caller
+    saturates long before that), so that any valid s, however large, keeps s * x exact elsewhere."""
+    if abs(s) <= 1.0:
+        return s * x
+    lim = DBL_MAX / abs(s) * (1.0 - 2.0 ** -50)
     return s * np.clip(x, -lim, lim)
 
 
@@ -162,6 +168,18 @@ def softplus_torch_d(x, beta, threshold):
     return np.where(z > threshold, 1.0, sigmoid(z))
 
 
+def gelu_inverse(y: float) -> float:
+    """The x > 0 with x Phi(x) = y, for y > 0 (Newton's method on floats; for clipped GELU's kink)."""
+    x = max(float(y), 1.0)
+    for _ in range(100):
+        phi = 0.5 * math.erfc(-x * SQRT1_2)
+        step = (x * phi - y) / (phi + x * INV_SQRT_2PI * math.exp(-0.5 * x * x))
+        x -= step
+        if abs(step) <= 1e-16 * max(1.0, abs(x)):
+            break
+    return x
+
+
 def gelu_tanh_2u(x):
     """2u with u = sqrt(2/pi)(x + 0.044715 x^3), from x clamped where the gate has saturated."""
     xc = np.clip(x, -1e5, 1e5)
@@ -216,12 +234,11 @@ def relu_d(x):
 # ------------------------------------------------------------- soft exponential / clipping
 
 def soft_exp(x, alpha):
+    """Soft exponential (Godfrey and Gashler): accurate to a few ulps everywhere it is defined."""
     if alpha == 0:
         return x * 1.0
-    if alpha > 0:  # (e^{ax} - 1)/a + a; +inf once e^{ax}/a overflows
-        t = alpha * x
-        limit = LOG_MAX + min(0.0, math.log(alpha))
-        return np.where(t > limit, INF, np.expm1(np.minimum(t, limit)) / alpha + alpha)
+    if alpha > 0:
+        return _soft_exp_pos(x, alpha)
     u, v = soft_exp_log_arg(x, alpha)  # -ln(1 + u)/a = -ln(v)/a, defined for v > 0
     ok = v > 0.0
     near_one = np.abs(u) < 0.5
@@ -229,21 +246,93 @@ def soft_exp(x, alpha):
     return np.where(ok, inside, np.where(v == 0.0, -INF, NAN))
 
 
+def _soft_exp_pos(x, alpha):
+    """(e^t - 1)/a + a with t = a x, in whichever of two exact rewritings adds the smaller terms:
+    expm1(t)/a + a, or e^t/a - (1 - a)(1 + a)/a (no cancellation in the left tail, exactly e^x for
+    a = 1). Far right, e^t/a = (e^(t/2)/a) e^(t/2), so it overflows only where the true value does."""
+    t = alpha * x
+    near = t > 2.0 * math.log(alpha)
+    c = (alpha - 1.0) * (alpha + 1.0) / alpha
+    tl = np.minimum(t, LOG_MAX)
+    small = np.where(near, np.expm1(tl) / alpha + alpha, np.exp(tl) / alpha + c)
+    half = np.exp(0.5 * np.maximum(t, LOG_MAX))
+    big = (half / alpha) * half
+    return np.where(t > LOG_MAX, big, small)
+
+
 def soft_exp_d(x, alpha):
     if alpha == 0:
         return np.ones_like(x)
     if alpha > 0:
-        t = alpha * x
-        return np.where(t > LOG_MAX, INF, np.exp(np.minimum(t, LOG_MAX)))
+        return np.exp(alpha * x)  # +inf (overflow silenced by the wrapper) exactly where e^(a x) overflows
     v = soft_exp_log_arg(x, alpha)[1]
     ok = v > 0
     return np.where(ok, 1.0 / np.where(ok, v, 1.0), np.where(v == 0, INF, NAN))
 
 
+def two_sum(a, b):
+    """a + b = s + e exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    """Veltkamp's split: a = hi + lo with 26-bit halves (a finite and below 1e300)."""
+    c = 134217729.0 * a  # 2^27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def two_prod(a, b):
+    """a * b = p + e exactly (Dekker's TwoProduct, no FMA needed); a, b below about 1e150 in size."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def fma(a, x, c):
+    """a x + c with one rounding (error-free product, then the sum): no cancellation where a x is near -c."""
+    xs = np.clip(x, -1e150, 1e150)
+    p, e = two_prod(np.full_like(xs, a), xs)
+    return np.where(np.abs(x) > 1e150, a * x + c, (p + c) + e)
+
+
+def sin_cos_scaled(x, w):
+    """sin(w x) and cos(w x) for the exact product w x, not its rounding (which at x = 1e100 is off by
+    many periods): w x = p + e exactly (two_prod on x scaled by a power of two), then the addition
+    formulas, each sine and cosine of a float being accurate. Where w x leaves the float range, w x is
+    clamped as :func:`scale` does."""
+    if w == 1.0:
+        return np.sin(x), np.cos(x)
+    if abs(w) > 1e150:  # beyond two_prod's range; such a frequency has no meaningful phase anyway
+        z = scale(x, w)
+        return np.sin(z), np.cos(z)
+    big = np.abs(x) > 1e150
+    xs = np.where(big, x * 2.0 ** -200, x)  # exact: a power of two
+    p, e = two_prod(np.full_like(xs, w), xs)
+    p, e = np.where(big, p * 2.0 ** 200, p), np.where(big, e * 2.0 ** 200, e)
+    over = ~np.isfinite(p)
+    p = np.where(over, scale(x, w), p)
+    e = np.where(over, 0.0, e)
+    sp, cp, se, ce = np.sin(p), np.cos(p), np.sin(e), np.cos(e)
+    return sp * ce + cp * se, cp * ce - sp * se
+
+
 def soft_exp_log_arg(x, alpha):
-    """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0. u is accurate where it is
-    small (log1p's side); v where it is small, near the end of the domain, where x + a would lose x."""
-    return -alpha * (x + alpha), (1.0 - alpha) * (1.0 + alpha) - alpha * x
+    """u = -a(x + a) and v = 1 + u = (1 - a)(1 + a) - a x for alpha < 0, both in double-double
+    arithmetic: v is tiny near the end of the domain, where plain floats would lose it entirely
+    (and give -inf or NaN a few ulps inside the domain)."""
+    xs = np.clip(x, -1e150, 1e150)  # beyond, u and v are -a x to full precision anyway
+    p, pe = two_prod(np.full_like(xs, -alpha), xs)  # -a x
+    q, qe = two_prod(alpha, alpha)  # a^2 (a scalar)
+    s1, e1 = two_sum(p, -q)  # u = -a x - a^2
+    u = s1 + (e1 + pe - qe)
+    s2, e2 = two_sum(1.0, s1)
+    v = s2 + (e2 + e1 + pe - qe)
+    big = np.abs(x) > 1e150
+    return np.where(big, -alpha * x, u), np.where(big, -alpha * x, v)
 
 
 def soft_exp_domain(alpha):
@@ -266,6 +355,76 @@ def soft_clip(x, alpha):
 def soft_clip_d(x, alpha):
     y = np.where(x < 0.5, x, 1.0 - x)  # f' is symmetric about 1/2
     return sigmoid(scale(y, alpha)) - sigmoid(scale(y - 1.0, alpha))
+
+
+# --------------------------------------------------------------------------- series near 0
+
+def _bernoulli(n):
+    """B_0..B_n as exact fractions (Akiyama-Tanigawa)."""
+    from fractions import Fraction
+
+    out, a = [], [Fraction(0)] * (n + 1)
+    for m in range(n + 1):
+        a[m] = Fraction(1, m + 1)
+        for j in range(m, 0, -1):
+            a[j - 1] = j * (a[j - 1] - a[j])
+        out.append(a[0])
+    return out
+
+
+def _tanh_series(terms=20):
+    """Coefficients c_k of x - tanh(x) = sum_k c_k x^(2k+1), k >= 1 (from the Bernoulli numbers)."""
+    b = _bernoulli(2 * terms + 2)
+    coef = []
+    for n in range(2, terms + 2):  # tanh x = sum_n 2^2n (2^2n - 1) B_2n x^(2n-1) / (2n)!
+        c = 2 ** (2 * n) * (2 ** (2 * n) - 1) * b[2 * n] / math.factorial(2 * n)
+        coef.append(-float(c))
+    return tuple(coef)
+
+
+X_MINUS_TANH = _tanh_series()
+
+
+def x_minus_tanh(x):
+    """x - tanh(x) without cancellation near 0 (a series below |x| = 1/2, ratio about 0.1 a term)."""
+    small = np.abs(x) < 0.5
+    s = np.where(small, x, 0.0)
+    s2 = s * s
+    acc = np.zeros_like(s)
+    for c in X_MINUS_TANH[::-1]:
+        acc = acc * s2 + c
+    return np.where(small, s * s2 * acc, x - np.tanh(np.where(small, 0.0, x)))
+
+
+ERF_SERIES = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(22))
+
+
+def erf(z):
+    """Error function to ~1e-15 relative, also for tiny arguments (a series below |z| = 1/2)."""
+    small = np.abs(z) < 0.5
+    s = np.where(small, z, 0.0)
+    s2 = s * s
+    acc = np.zeros_like(s)
+    for c in ERF_SERIES[::-1]:
+        acc = acc * s2 + c
+    a = np.abs(np.where(small, 1.0, z))
+    big = np.sign(z) * (1.0 - erfc(a))
+    return np.where(small, TWO_OVER_SQRT_PI * s * acc, big)
+
+
+def erf_d(z):
+    """erf'(z) = 2/sqrt(pi) exp(-z^2)."""
+    return TWO_OVER_SQRT_PI * exp_neg_sq(np.minimum(np.abs(z), 40.0))
+
+
+def expm1_minus_x(x):
+    """e^x - 1 - x for x <= 0, without cancellation near 0 (series below |x| = 1/2)."""
+    small = np.abs(x) < 0.5
+    s = np.where(small, x, 0.0)
+    acc = np.zeros_like(s)
+    for k in range(24, 1, -1):
+        acc = acc * s + 1.0 / math.factorial(k)
+    return np.where(small, s * s * acc, np.expm1(np.where(small, -1.0, x)) - np.where(small, -1.0, x))
 
 
 # --------------------------------------------------------------------------- sinc
@@ -316,3 +475,208 @@ def guarded(fn, ends):
     return wrapped
 
 
+
+
+# --------------------------------------------------------------------------- newer entries
+
+def squareplus(x, b):
+    """(x + sqrt(x^2 + b))/2 (Barron): for x < 0 as b/(2(sqrt(x^2+b) - x)), no cancellation, no overflow."""
+    h = np.hypot(x, math.sqrt(b))
+    gap = np.where(x < 0, h - x, 1.0)  # h - x >= h > 0 where used
+    return np.where(x >= 0, 0.5 * (x + h), (0.5 * b) / gap)
+
+
+def squareplus_d(x, b):
+    h = np.hypot(x, math.sqrt(b))
+    gap = np.where(x < 0, h - x, 1.0)
+    return np.where(x >= 0, 0.5 * (1.0 + x / h), ((0.5 * b) / h) / gap)
+
+
+def smelu(x, beta):
+    """0, (x + beta)^2/(4 beta), x: the smooth ReLU of Shamir et al. (JAX's and Keras's sparse_plus at beta = 1)."""
+    m = 0.5 * (x + beta)
+    return np.where(x <= -beta, 0.0, np.where(x >= beta, x, m * (m / beta)))
+
+
+def smelu_d(x, beta):
+    return np.where(x <= -beta, 0.0, np.where(x >= beta, 1.0, 0.5 * (x + beta) / beta))
+
+
+def shifted_softplus(x):
+    """softplus(x) - ln 2 = log1p(expm1(x)/2) below 1: no cancellation near 0, where it is about x/2."""
+    low = np.minimum(x, 1.0)
+    return np.where(x <= 1.0, np.log1p(0.5 * np.expm1(low)), softplus(x) - math.log(2.0))
+
+
+def xielu(x, alpha_p, alpha_n, beta):
+    """alpha_p x^2 + beta x for x > 0, alpha_n (e^x - 1 - x) + beta x otherwise (Huang and Schlag)."""
+    pos = np.maximum(x, 0.0)
+    neg = np.minimum(x, 0.0)
+    near = np.maximum(neg, -0.5)
+    far = np.minimum(neg, -0.5)
+    # near 0 the series form of e^x - 1 - x; further left alpha_n expm1(x) + (beta - alpha_n) x, whose
+    # terms do not grow together (alpha_n (e^x - 1 - x) + beta x would lose the -alpha_n limit to rounding)
+    left = np.where(x > -0.5, alpha_n * expm1_minus_x(near) + beta * near,
+                    alpha_n * np.expm1(far) + (beta - alpha_n) * far)
+    return np.where(x > 0, alpha_p * pos * pos + beta * pos, left)
+
+
+def xielu_d(x, alpha_p, alpha_n, beta):
+    return np.where(x > 0, 2.0 * alpha_p * np.maximum(x, 0.0) + beta, alpha_n * np.expm1(np.minimum(x, 0.0)) + beta)
+
+
+def elish(x):
+    """x sigmoid(x) for x >= 0, (e^x - 1) sigmoid(x) below (Basirat and Roth)."""
+    return np.where(x >= 0, swish(x, 1.0), np.expm1(np.minimum(x, 0.0)) * sigmoid(x))
+
+
+def elish_d(x):
+    neg = np.minimum(x, 0.0)
+    s = sigmoid(neg)
+    return np.where(x >= 0, swish_d(x, 1.0), np.exp(neg) * s + np.expm1(neg) * s * sigmoid(-neg))
+
+
+def hard_elish(x):
+    h = np.clip(0.5 * (x + 1.0), 0.0, 1.0)
+    return np.where(x >= 0, x * h, np.expm1(np.minimum(x, 0.0)) * h)
+
+
+def hard_elish_d(x):
+    h = np.clip(0.5 * (x + 1.0), 0.0, 1.0)
+    dh = 0.5 * inside(x, -1.0, 1.0)
+    neg = np.minimum(x, 0.0)
+    return np.where(x >= 0, h + x * dh, np.exp(neg) * h + np.expm1(neg) * dh)
+
+
+def dsilu_d(x):
+    """d/dx of SiLU's derivative: sigma(x) sigma(-x) (2 - x tanh(x/2))."""
+    return sigmoid(x) * sigmoid(-x) * (2.0 - x * np.tanh(0.5 * x))
+
+
+def serf(x):
+    return x * erf(softplus(x))
+
+
+def serf_d(x):
+    sp = softplus(x)
+    return erf(sp) + (x * sigmoid(x)) * erf_d(sp)  # x sigma(x) first: -0, not -inf * 0, far left
+
+
+def smish(x):
+    return x * np.tanh(np.log1p(sigmoid(x)))
+
+
+def smish_d(x):
+    s = sigmoid(x)
+    lg = np.log1p(s)
+    return np.tanh(lg) + x * sech2(lg) * (s * sigmoid(-x)) / (1.0 + s)
+
+
+def logish(x):
+    return x * np.log1p(sigmoid(x))
+
+
+def logish_d(x):
+    s = sigmoid(x)
+    return np.log1p(s) + x * (s * sigmoid(-x)) / (1.0 + s)
+
+
+def tanhexp(x):
+    """x tanh(e^x); tanh(e^x) is exactly 1 in floats beyond x = 6."""
+    xc = np.minimum(x, 6.0)
+    return np.where(x > 6.0, x, xc * np.tanh(np.exp(xc)))
+
+
+def tanhexp_d(x):
+    xc = np.minimum(x, 6.0)
+    e = np.exp(xc)
+    return np.where(x > 6.0, 1.0, np.tanh(e) + xc * e * sech2(e))
+
+
+SRS_ALPHA, SRS_BETA = 2.0, 3.0
+"""Soft-root-sign's parameters, at the values Zhou et al. initialise them to."""
+
+
+def srs(x):
+    """x / (x/alpha + e^(-x/beta)); for x < 0 both terms are multiplied by e^(x/beta) (no overflow)."""
+    pos = np.maximum(x, 0.0)
+    neg = np.minimum(x, 0.0)
+    q = np.exp(neg / SRS_BETA)
+    return np.where(x >= 0, pos / (pos / SRS_ALPHA + np.exp(-pos / SRS_BETA)), neg * q / (neg * q / SRS_ALPHA + 1.0))
+
+
+def srs_d(x):
+    pos = np.maximum(x, 0.0)
+    neg = np.minimum(x, 0.0)
+    ep = np.exp(-pos / SRS_BETA)
+    dp = pos / SRS_ALPHA + ep
+    q = np.exp(neg / SRS_BETA)
+    dn = neg * q / SRS_ALPHA + 1.0
+    right = (ep * (1.0 + pos / SRS_BETA) / dp) / dp
+    left = q * (1.0 + neg / SRS_BETA) / (dn * dn)
+    return np.where(x >= 0, right, left)
+
+
+def sqnl(x):
+    """Square nonlinearity (Wuraola and Patel): x -+ x^2/4 on [-2, 2], then -1 and 1."""
+    c = np.clip(x, -2.0, 2.0)
+    return c - c * np.abs(c) / 4.0
+
+
+def sqnl_d(x):
+    c = np.clip(x, -2.0, 2.0)
+    return 1.0 - np.abs(c) / 2.0
+
+
+def sq_rbf(x):
+    a = np.minimum(np.abs(x), 2.0)
+    return np.where(a <= 1.0, 1.0 - 0.5 * a * a, 0.5 * (2.0 - a) ** 2)
+
+
+def sq_rbf_d(x):
+    a = np.minimum(np.abs(x), 2.0)
+    return np.where(a <= 1.0, -np.clip(x, -1.0, 1.0), -np.sign(x) * (2.0 - a))
+
+
+# --------------------------------------------------------------------------- gated (two inputs)
+
+def gated_product(u, g, a, b):
+    """u(a) g(b) with the limits of a product: 0 where a factor is exactly 0 (f(0, b) = 0 for every b,
+    so also at b = +-inf), NaN where a or b is NaN or both are infinite with a zero factor."""
+    out = u * g
+    zero = ((u == 0) | (g == 0)) & ~(np.isinf(a) & np.isinf(b))
+    out = np.where(zero, 0.0, out)
+    return np.where(np.isnan(a) | np.isnan(b), NAN, out)
+
+
+def gated(value, dvalue, gate, dgate):
+    """f, df/da and df/db of f(a, b) = value(a) gate(b), from one-input pieces (``gate`` and ``dgate``
+    already guarded, so they give their limits at +-inf). Parameters are passed to every piece."""
+
+    def run(fn):
+        def wrapped(a, b, **params):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            a, b = np.broadcast_arrays(a, b)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                return as_shape(fn(a, b, params), a.shape)
+        return wrapped
+
+    f = run(lambda a, b, p: gated_product(value(a, **p), gate(b, **p), a, b))
+    fa = run(lambda a, b, p: gated_product(dvalue(a, **p), gate(b, **p), a, b))
+    fb = run(lambda a, b, p: gated_product(value(a, **p), dgate(b, **p), a, b))
+    return f, fa, fb
+
+
+def pelu(x, a, b):
+    """(a/b) x for x >= 0, a (e^(x/b) - 1) below; a/b may overflow for a tiny b (then +inf for x > 0)."""
+    k = a / b
+    pos = np.maximum(x, 0.0)
+    right = sat_mul(k, pos) if math.isfinite(k) else np.where(pos > 0, INF, 0.0)
+    return np.where(x >= 0, right, a * np.expm1(np.minimum(x, 0.0) / b))
+
+
+def pelu_d(x, a, b):
+    """a/b, and (a/b) e^(x/b) = a e^(x/b - ln b) for x < 0 (no inf * 0 where a/b overflows)."""
+    k = a / b
+    return np.where(x >= 0, k, a * np.exp(np.minimum(x, 0.0) / b - math.log(b)))

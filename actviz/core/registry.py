@@ -13,7 +13,7 @@ import functools
 from typing import Iterable
 
 from actviz import context
-from actviz.core.activation import FAMILIES, KINDS, Activation
+from actviz.core.activation import FAMILIES, FRAMEWORKS, KINDS, Activation, Ship
 from actviz.core.activation import name_key as key
 from actviz.errors import UserError
 
@@ -26,6 +26,7 @@ class Registry:
         self._entries: dict[str, Activation] = {}
         self._lookup: dict[str, str] = {}
         self._defined: dict[str, Activation] = {}
+        self._ships: dict[str, tuple[str, Ship]] = {}  # "keras.leaky_relu" -> (entry name, ship)
         for act in entries:
             self.register(act)
 
@@ -42,8 +43,22 @@ class Registry:
         for k, shown in zip(keys, (act.name, *act.aliases)):
             if self._find(k) is not None:
                 raise ValueError(f"duplicate activation name {shown!r}")
+        qualified = {}
+        for ship in act.ships:
+            if ship.framework not in FRAMEWORKS:
+                raise ValueError(f"{act.name}: unknown framework {ship.framework!r}")
+            if ship.keyword:
+                continue
+            for spelling in ship.spellings:
+                q = f"{ship.framework}.{key(spelling)}"  # torch.relu and torch.ReLU are one key
+                if q in qualified and qualified[q][1].params == ship.params:
+                    continue
+                if q in qualified or self._find_ship(q) is not None:
+                    raise ValueError(f"duplicate framework name {ship.framework}.{spelling!r}")
+                qualified[q] = (act.name, ship)
         for k in keys:
             self._lookup[k] = act.name
+        self._ships.update(qualified)
         self._entries[act.name] = act
         return act
 
@@ -54,6 +69,8 @@ class Registry:
             for k in (act.name, *act.aliases):
                 self._lookup.pop(key(k), None)
             self._defined.pop(key(name), None)
+            for q in [q for q, (n, _) in self._ships.items() if n == name]:
+                del self._ships[q]
 
     def define(self, text: str) -> Activation:
         """Add ``name=EXPR[; p=v; ...]`` as a named expression activation (see :mod:`actviz.core.expr`).
@@ -99,21 +116,56 @@ class Registry:
             layer = layer.parent
         return None
 
+    def _find_ship(self, q: str) -> tuple[Activation, Ship] | None:
+        layer: Registry | None = self
+        while layer is not None:
+            if q in layer._ships:
+                name, ship = layer._ships[q]
+                return layer._entries[name], ship
+            layer = layer.parent
+        return None
+
     def _keys(self) -> dict[str, str]:
         names = dict(self.parent._keys()) if self.parent is not None else {}
         names.update(self._lookup)
         return names
+
+    def _ship_keys(self) -> set[str]:
+        return set(self.parent._ship_keys() if self.parent is not None else ()) | set(self._ships)
+
+    def framework(self, name: str) -> list[tuple[Activation, Ship]]:
+        """Every (entry, ship) of one framework, in catalogue order."""
+        if name not in FRAMEWORKS:
+            raise UserError(f"unknown framework {name!r}: use one of {', '.join(FRAMEWORKS)}")
+        return [(a, s) for a in self.all() for s in a.ships if s.framework == name]
 
     def all(self) -> list[Activation]:
         """Every entry, parents first, each layer in registration order."""
         return [*(self.parent.all() if self.parent is not None else ()), *self._entries.values()]
 
     def get(self, name: str) -> Activation:
-        """Look up an activation by name or alias; an unknown name suggests the closest ones."""
+        """Look up an activation by name or alias, or by a framework's spelling (``jax.gelu``); an
+        unknown name suggests the closest ones."""
+        return self.resolve(name)[0]
+
+    def resolve(self, name: str) -> tuple[Activation, dict[str, float]]:
+        """The activation ``name`` means and its parameter values: the entry's defaults, or for a
+        framework-qualified name (``keras.leaky_relu``) that framework's defaults."""
         k = key(name)
         found = self._find(k)
         if found is not None:
-            return found
+            return found, found.defaults()
+        fw, dot, rest = k.partition(".")
+        if dot and fw in FRAMEWORKS:
+            shipped = self._find_ship(f"{fw}.{rest}")
+            if shipped is not None:
+                act, ship = shipped
+                return act, {**act.defaults(), **dict(ship.params)}
+            names = sorted(q.partition(".")[2] for q in self._ship_keys() if q.startswith(fw + "."))
+            close = difflib.get_close_matches(rest, names, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(f'{fw}.{c}' for c in close)}?" if close else \
+                f"; see 'actviz list --framework {fw}'"
+            raise UserError(f"{FRAMEWORKS[fw].split(' (')[0]} has no activation {rest!r} in the catalogue{hint}")
         lookup = self._keys()
         close = difflib.get_close_matches(k, list(lookup), n=3, cutoff=0.5)
         names = list(dict.fromkeys(lookup[c] for c in close))

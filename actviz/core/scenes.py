@@ -81,3 +81,63 @@ def logit_limits(run: net.TrainingRun, pad: float = 0.06) -> tuple[tuple[float, 
     half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + 2 * pad)
     centre = (lo + hi) / 2
     return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
+
+
+def logit_extents(run: net.TrainingRun) -> tuple[np.ndarray, np.ndarray]:
+    """Per snapshot, the lowest and highest (x', y') of every data point and curve: two n x 2 arrays."""
+    pieces = np.concatenate([run.data.X, *[c for _, c in run.data.curves]])
+    lows, highs = [], []
+    with np.errstate(all="ignore"):
+        for snap in run.snapshots:
+            z = net.forward(run.arch, snap.theta, pieces)[:, :2]
+            lows.append(z.min(axis=0))
+            highs.append(z.max(axis=0))
+    return np.array(lows), np.array(highs)
+
+
+def _gaussian(values: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian smoothing along the first axis, the ends extended by their own values."""
+    if sigma <= 0 or len(values) < 2:
+        return values.astype(float)
+    radius = int(math.ceil(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.concatenate([np.repeat(values[:1], radius, axis=0), values, np.repeat(values[-1:], radius, axis=0)])
+    return np.stack([np.convolve(padded[:, j], kernel, mode="valid") for j in range(values.shape[1])], axis=1) \
+        if values.ndim == 2 else np.convolve(padded, kernel, mode="valid")
+
+
+FOLLOW_ZOOM = 1.12
+"""The view of a following animation grows or shrinks by at most about this factor per frame."""
+FOLLOW_SIGMA = 2.0
+"""Frames over which its changes are eased (the width of a Gaussian)."""
+
+
+def follow_views(lows: np.ndarray, highs: np.ndarray, pad: float = 0.06, zoom: float = FOLLOW_ZOOM,
+                 sigma: float = FOLLOW_SIGMA) -> np.ndarray:
+    """Square views (centre x, centre y, half-width), one per frame, that hold each frame's extent
+    [lows[i], highs[i]] with ``pad`` to spare and change smoothly: never a jump, the size changing by at
+    most about ``zoom`` per frame, every change eased over about ``sigma`` frames.
+
+    The centres are the extents' centres, smoothed. The half-widths are eased in log scale:
+    first the smallest curve above the needed sizes that changes by at most log(zoom) per
+    frame (so the view starts to grow before the content gets there), then a Gaussian
+    smoothing of it, raised by the least amount that keeps every frame's content in view.
+    """
+    lows, highs = np.asarray(lows, float), np.asarray(highs, float)
+    centres = _gaussian((lows + highs) / 2, sigma)
+    need = np.maximum(np.abs(highs - centres), np.abs(centres - lows)).max(axis=1)
+    need = np.log(np.maximum(need, 1e-6) * (1 + 2 * pad))
+    steps = np.arange(len(need))
+    slope = math.log(zoom)
+    envelope = (need[None, :] - slope * np.abs(steps[:, None] - steps[None, :])).max(axis=1)
+    eased = _gaussian(envelope, sigma)
+    eased += max(0.0, float((need - eased).max()))
+    return np.column_stack([centres, np.exp(eased)])
+
+
+def final_view(lows: np.ndarray, highs: np.ndarray, pad: float = 0.06) -> np.ndarray:
+    """One square view (centre x, centre y, half-width) holding every frame's extent."""
+    lo, hi = np.asarray(lows, float).min(axis=0), np.asarray(highs, float).max(axis=0)
+    half = max(float((hi - lo).max()) / 2, 1e-6) * (1 + 2 * pad)
+    return np.array([*(lo + hi) / 2, half])

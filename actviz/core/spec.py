@@ -32,16 +32,17 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
         from actviz.core.expr.compile import parse_expression_spec
 
         return parse_expression_spec(rest)
-    act = (registry or current()).get(head)
-    return BoundActivation(act, parse_values(act, text, "activation"))
+    act, values = (registry or current()).resolve(head)
+    return BoundActivation(act, parse_values(act, text, "activation", values))
 
 
-def parse_values(entry, text: str, what: str) -> dict[str, float]:
+def parse_values(entry, text: str, what: str, base: dict[str, float] | None = None) -> dict[str, float]:
     """The parameters of ``text`` (``name:key=value,...``) for a catalogue ``entry`` (an activation,
     loss or optimiser: anything with ``name``, ``param()`` and ``defaults()``), checked against their
-    ranges, over the entry's defaults. ``what`` names the kind of spec in messages."""
+    ranges, over ``base`` (default: the entry's defaults; a framework's name brings its own).
+    ``what`` names the kind of spec in messages."""
     _, sep, rest = text.strip().partition(":")
-    values = entry.defaults()
+    values = dict(entry.defaults() if base is None else base)
     if sep and not rest.strip():
         raise UserError(f"{what} spec {text.strip()!r} has ':' but no parameters; write e.g. "
                         f"{entry.name}:{_example(entry)}")

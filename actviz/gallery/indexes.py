@@ -1,22 +1,34 @@
 """The indexes of a rendered spec: a README.md for the code host and a self-contained index.html.
 
 Both are generated from the spec alone (titles, notes, formulas, the exact
-command line of each figure) plus the image sizes read from the files' headers.
-They are rewritten only when their bytes would change. No matplotlib here.
+command line of each figure) plus what the files' headers say (image sizes, a
+video's frame table). They are rewritten only when their bytes would change. No
+matplotlib here.
+
+The same animation in several formats is one figure: an entry whose command and
+arguments equal an earlier entry's and whose output differs only by its extension
+(``train-relu4.gif``, ``train-relu4.mp4``) joins that entry's card. The page then
+plays the video in a player (play and pause, frame steps, a scrubber that names the
+training step; paused at first under ``prefers-reduced-motion``); the README, which
+code hosts show without video, keeps the image and links the video.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 import struct
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path, PurePosixPath
 
 from actviz.atomic import write_if_changed
 from actviz.gallery.spec import Entry, Spec
 
-IMAGE_SUFFIXES = (".png", ".gif", ".svg", ".webp", ".jpg", ".jpeg")
+IMAGE_SUFFIXES = (".png", ".gif", ".svg", ".webp", ".jpg", ".jpeg", ".apng")
 """Outputs a browser shows as an image; anything else (PDF, data) becomes a link."""
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+"""Outputs the page plays in its player, with their MIME types."""
 
 WIDE_PIXELS, WIDE_RATIO = 1800, 3.0
 """Images at least this wide, or this many times wider than tall, get a whole row of the index page
@@ -43,14 +55,111 @@ def is_image(entry: Entry) -> bool:
     return PurePosixPath(entry.output).suffix.lower() in IMAGE_SUFFIXES
 
 
+def is_video(entry: Entry) -> bool:
+    return PurePosixPath(entry.output).suffix.lower() in VIDEO_TYPES
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure of an index: its first entry and the same figure in other formats."""
+
+    entry: Entry
+    others: tuple[Entry, ...] = ()
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return (self.entry, *self.others)
+
+    @property
+    def image(self) -> Entry | None:
+        """What the README shows (and the page, when there is no video)."""
+        return next((e for e in self.entries if is_image(e)), None)
+
+    @property
+    def videos(self) -> list[Entry]:
+        return [e for e in self.entries if is_video(e)]
+
+
+def _same_figure(a: Entry, b: Entry) -> bool:
+    return (a.command, a.args, a.section) == (b.command, b.args, b.section) and \
+        PurePosixPath(a.output).with_suffix("") == PurePosixPath(b.output).with_suffix("")
+
+
+def cards(entries) -> list[Card]:
+    """Entries grouped into figures: a later entry of the same figure joins the first one's card."""
+    out: list[Card] = []
+    for entry in entries:
+        for i, card in enumerate(out):
+            if _same_figure(card.entry, entry):
+                out[i] = Card(card.entry, (*card.others, entry))
+                break
+        else:
+            out.append(Card(entry))
+    return out
+
+
+def _boxes(data: bytes, start: int, end: int):
+    """The ISO base media (MP4) boxes between ``start`` and ``end``: (type, content start, box end)."""
+    i = start
+    while i + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[i:i + 8])
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", data[i + 8:i + 16])[0], 16
+        elif size == 0:
+            size = end - i
+        if size < header or i + size > end:
+            return
+        yield kind, i + header, i + size
+        i += size
+
+
+def _child(data: bytes, start: int, end: int, path: list[bytes], skip: dict[bytes, int]) -> tuple[int, int] | None:
+    """The content range of the box at ``path`` below [start, end) (``skip``: header bytes of full boxes)."""
+    for kind, a, b in _boxes(data, start, end):
+        if kind == path[0]:
+            a += skip.get(kind, 0)
+            return (a, b) if len(path) == 1 else _child(data, a, b, path[1:], skip)
+    return None
+
+
+def video_info(path: Path) -> tuple[tuple[int, int] | None, dict | None]:
+    """Width and height of an MP4 and the frame table actviz stores in its comment (times, labels, poster);
+    (None, None) for other or missing files."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    if data[4:8] != b"ftyp":
+        return None, None
+    moov = _child(data, 0, len(data), [b"moov"], {})
+    if moov is None:
+        return None, None
+    size = None
+    tkhd = _child(data, *moov, [b"trak", b"tkhd"], {})
+    if tkhd is not None and tkhd[1] - tkhd[0] >= 8:
+        w, h = struct.unpack(">II", data[tkhd[1] - 8:tkhd[1]])
+        size = (w >> 16, h >> 16)
+    table = None
+    comment = _child(data, *moov, [b"udta", b"meta", b"ilst", b"\xa9cmt", b"data"], {b"meta": 4, b"data": 8})
+    if comment is not None:
+        try:
+            table = json.loads(data[comment[0]:comment[1]].decode("utf-8"))
+        except ValueError:
+            table = None
+        if not (isinstance(table, dict) and table.get("actviz") == 1):
+            table = None
+    return size, table
+
+
 def slug(text: str) -> str:
     """The anchor a code host gives a heading (lower case, punctuation dropped, spaces -> hyphens)."""
     return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
 
 
-def sections(spec: Spec) -> list[tuple[str, list[Entry]]]:
-    """Consecutive entries grouped by their ``section`` (an empty name is a group too)."""
-    return [(name, list(group)) for name, group in groupby(spec.entries, key=lambda e: e.section)]
+def sections(spec: Spec) -> list[tuple[str, list[Card]]]:
+    """The figures grouped by consecutive ``section`` (an empty name is a group too)."""
+    return [(name, list(group)) for name, group in groupby(cards(spec.entries), key=lambda c: c.entry.section)]
 
 
 def _link(target: str, index_file: str) -> str:
@@ -83,21 +192,24 @@ def readme_text(spec: Spec) -> str:
     named = [name for name, _ in groups if name]
     if len(named) > 1:
         out += ["Contents: " + " · ".join(f"[{_md_text(n)}](#{slug(n)})" for n in named), ""]
-    for name, entries in groups:
+    for name, group in groups:
         if name:
             out += [f"## {name}", ""]
-        for entry in entries:
+        for card in group:
+            entry = card.entry
             out += [f"{'###' if name else '##'} {entry.title}", ""]
             if entry.description:
                 out += [entry.description, ""]
             if entry.formula:
                 out += [f"- {_md_code_span(f)}" for f in entry.formula] + [""]
-            link = _link(entry.output, index.readme)
-            if is_image(entry):
-                out += [f"![{_md_text(entry.title)}]({link})", ""]
-            else:
-                out += [f"[{entry.output}]({link})", ""]
-            out += ["```sh", entry.command_line(), "```", ""]
+            shown = card.image
+            if shown is not None:
+                out += [f"![{_md_text(entry.title)}]({_link(shown.output, index.readme)})", ""]
+            rest = [e for e in card.entries if e is not shown]
+            if rest:
+                links = ", ".join(f"[{e.output}]({_link(e.output, index.readme)})" for e in rest)
+                out += [(f"Also as {links}." if shown is not None else links), ""]
+            out += ["```sh", *(e.command_line() for e in card.entries), "```", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -137,6 +249,114 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans 
 button.copy { position: absolute; top: 6px; right: 6px; font: inherit; font-size: .75rem; padding: 1px 8px;
   border: 1px solid var(--line); border-radius: 5px; background: var(--card); color: var(--ink); cursor: pointer; }
 footer { max-width: 1400px; margin: 28px auto; padding: 0 20px; color: var(--muted); font-size: .85rem; }
+figure.player { margin: 0; background: #fff; border-bottom: 1px solid var(--line); }
+figure.player video { display: block; width: auto; max-width: 100%; height: auto; margin: 0 auto; }
+.controls { display: flex; align-items: center; gap: 6px; padding: 6px 10px; background: var(--card);
+  border-top: 1px solid var(--line); }
+.controls[hidden] { display: none; }
+.controls button { font: inherit; font-size: .9rem; line-height: 1; min-width: 2.1em; padding: 4px 6px;
+  border: 1px solid var(--line); border-radius: 5px; background: var(--card); color: var(--ink); cursor: pointer; }
+.controls button:focus-visible, .controls input:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+.controls input[type=range] { flex: 1; min-width: 60px; accent-color: var(--accent); }
+.controls output { font-size: .85rem; color: var(--ink); min-width: 8.5em; text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.files { font-size: .85rem; }
+.files a { color: var(--accent); }
+"""
+
+_PLAYER = """
+(function () {
+  var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  document.querySelectorAll("figure.player").forEach(function (player) {
+    var video = player.querySelector("video");
+    var controls = player.querySelector(".controls");
+    var play = controls.querySelector(".play");
+    var scrub = controls.querySelector("input");
+    var label = controls.querySelector("output");
+    var starts = (player.dataset.frames || "").split(",").filter(function (t) { return t !== ""; })
+      .map(function (t) { return Number(t) / 1000; });
+    var labels = JSON.parse(player.dataset.labels || "[]") || [];
+    var poster = Number(player.dataset.poster || 0);
+    var step = Number(player.dataset.step || 100) / 1000;
+    function count() { return starts.length || Math.max(1, Math.round((video.duration || 0) / step)); }
+    function startOf(i) { return starts.length ? starts[i] : i * step; }
+    function endOf(i) {
+      if (i + 1 < count()) { return startOf(i + 1); }
+      return isFinite(video.duration) ? video.duration : startOf(i) + step;
+    }
+    function frameAt(t) {
+      var n = count(), i = 0;
+      while (i + 1 < n && startOf(i + 1) <= t + 1e-3) { i += 1; }
+      return i;
+    }
+    function show(i) {
+      var n = count();
+      i = ((i % n) + n) % n;
+      video.currentTime = startOf(i) + Math.min(0.02, (endOf(i) - startOf(i)) / 2);
+      update(i);
+    }
+    function update(i) {
+      if (i === undefined) { i = frameAt(video.currentTime); }
+      scrub.max = String(count() - 1);
+      scrub.value = String(i);
+      var text = labels[i] || ("frame " + (i + 1));
+      label.value = text + " \u00b7 " + (i + 1) + "/" + count();
+      scrub.setAttribute("aria-valuetext", text);
+    }
+    function setPlaying(on) {
+      play.textContent = on ? "\u275a\u275a" : "\u25b6";
+      play.setAttribute("aria-label", on ? "Pause" : "Play");
+      play.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    function start() {
+      var p = video.play();
+      if (p && p.catch) { p.catch(function () { setPlaying(false); }); }
+    }
+    function pause() { video.pause(); }
+    // while playing, follow the frame on screen (requestVideoFrameCallback gives its time), else poll
+    var perFrame = "requestVideoFrameCallback" in video;
+    function tick(now, shown) {
+      update(shown ? frameAt(shown.mediaTime) : undefined);
+      if (video.paused) { return; }
+      if (perFrame) { video.requestVideoFrameCallback(tick); } else { window.requestAnimationFrame(tick); }
+    }
+    video.controls = false;
+    controls.hidden = false;
+    play.addEventListener("click", function () { if (video.paused) { start(); } else { pause(); } });
+    controls.querySelector(".prev").addEventListener("click", function () { pause(); show(frameAt(video.currentTime) - 1); });
+    controls.querySelector(".next").addEventListener("click", function () { pause(); show(frameAt(video.currentTime) + 1); });
+    scrub.addEventListener("input", function () { pause(); show(Number(scrub.value)); });
+    player.addEventListener("keydown", function (event) {
+      if (event.target === scrub) { return; }
+      if (event.key === "ArrowLeft") { pause(); show(frameAt(video.currentTime) - 1); event.preventDefault(); }
+      else if (event.key === "ArrowRight") { pause(); show(frameAt(video.currentTime) + 1); event.preventDefault(); }
+      else if (event.key === " " && event.target === video) { play.click(); event.preventDefault(); }
+    });
+    video.addEventListener("play", function () { setPlaying(true); tick(); });
+    video.addEventListener("pause", function () { setPlaying(false); update(); });
+    video.addEventListener("seeked", function () { update(); });
+    video.addEventListener("loadedmetadata", function () {
+      if (reduce && reduce.matches) { show(poster); } else { update(0); start(); }
+    });
+    if (reduce && reduce.addEventListener) {
+      reduce.addEventListener("change", function () { if (reduce.matches) { pause(); } });
+    }
+    var sources = video.querySelectorAll("source");
+    if (sources.length) {
+      sources[sources.length - 1].addEventListener("error", function () {
+        var fallback = player.dataset.fallback;
+        if (!fallback) { return; }
+        var img = document.createElement("img");
+        img.src = fallback;
+        img.alt = video.getAttribute("aria-label") || "";
+        player.replaceWith(img);
+      });
+    }
+    setPlaying(false);
+    update(0);
+    if (video.readyState >= 1) { video.dispatchEvent(new Event("loadedmetadata")); }
+  });
+})();
 """
 
 _SCRIPT = """
@@ -169,24 +389,69 @@ def _html_text(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
-def _card(entry: Entry, spec: Spec, index_file: str) -> list[str]:
+def _player(card: Card, spec: Spec, index_file: str) -> list[str]:
+    """A video with controls: play and pause, a frame back and forward, a scrubber naming the frame."""
     e = html.escape
-    link = e(_link(entry.output, index_file))
-    size = image_size(spec.root / entry.output) if is_image(entry) else None
+    videos = sorted(card.videos, key=lambda v: list(VIDEO_TYPES).index(PurePosixPath(v.output).suffix.lower()))
+    size, table = None, None
+    for video in videos:
+        size_i, table_i = video_info(spec.root / video.output)
+        size, table = size or size_i, table or table_i
+    image = card.image
+    if image is not None:
+        size = image_size(spec.root / image.output) or size
+    data = {}
+    if table:
+        data["frames"] = ",".join(str(int(t)) for t in table.get("frame_ms", []))
+        if table.get("labels"):
+            data["labels"] = json.dumps(table["labels"], ensure_ascii=False, separators=(",", ":"))
+        data["poster"] = str(int(table.get("poster", 0)))
+    if image is not None:
+        data["fallback"] = _link(image.output, index_file)
+    attrs = "".join(f' data-{k}="{e(v)}"' for k, v in data.items())
+    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    frames = len(table["frame_ms"]) if table and table.get("frame_ms") else 1
+    lines = [f'<figure class="player"{attrs}>',
+             f'<video{dims} muted playsinline loop preload="auto" controls aria-label="{e(card.entry.title)}">']
+    lines += [f'<source src="{e(_link(v.output, index_file))}" '
+              f'type="{VIDEO_TYPES[PurePosixPath(v.output).suffix.lower()]}">' for v in videos]
+    lines += ["</video>",
+              '<div class="controls" hidden>'
+              '<button type="button" class="play" aria-label="Play" aria-pressed="false">\u25b6</button>'
+              '<button type="button" class="prev" aria-label="Previous frame" title="Previous frame (\u2190)">'
+              '\u25c2</button>'
+              '<button type="button" class="next" aria-label="Next frame" title="Next frame (\u2192)">\u25b8</button>'
+              f'<input type="range" min="0" max="{frames - 1}" value="0" step="1" aria-label="Frame">'
+              '<output aria-live="off"></output></div>',
+              "</figure>"]
+    return lines
+
+
+def _card(card: Card, spec: Spec, index_file: str) -> list[str]:
+    e = html.escape
+    entry = card.entry
+    shown = card.image
+    size = image_size(spec.root / shown.output) if shown is not None else None
     wide = " wide" if size and (size[0] >= WIDE_PIXELS or size[0] >= WIDE_RATIO * size[1]) else ""
     lines = [f'<article class="card{wide}" id="{e(slug(entry.output))}">']
-    if is_image(entry):
+    if card.videos:
+        lines += _player(card, spec, index_file)
+    elif shown is not None:
+        link = e(_link(shown.output, index_file))
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         lines.append(f'<a class="image" href="{link}"><img src="{link}" alt="{e(entry.title)}"{dims}></a>')
     lines.append('<div class="body">')
     lines.append(f"<h3>{e(entry.title)}</h3>")
-    if not is_image(entry):
-        lines.append(f'<p><a href="{link}">{e(entry.output)}</a></p>')
     if entry.description:
         lines.append(f"<p>{_html_text(entry.description)}</p>")
     if entry.formula:
         lines.append('<div class="formula">' + "".join(f"<div>{e(f)}</div>" for f in entry.formula) + "</div>")
-    lines.append(f'<div class="cmd"><pre><code>{e(entry.command_line())}</code></pre>'
+    listed = [x for x in card.entries if x is not shown or card.videos]
+    if listed:
+        lines.append('<p class="files">' + " \u00b7 ".join(
+            f'<a href="{e(_link(x.output, index_file))}">{e(x.output)}</a>' for x in listed) + "</p>")
+    command = "\n".join(x.command_line() for x in card.entries)
+    lines.append(f'<div class="cmd"><pre><code>{e(command)}</code></pre>'
                  f'<button class="copy" type="button">copy</button></div>')
     lines += ["</div>", "</article>"]
     return lines
@@ -209,15 +474,18 @@ def html_text(spec: Spec) -> str:
     if len(named) > 1:
         out.append("<nav>" + "".join(f'<a href="#{e(slug(n))}">{e(n)}</a>' for n in named) + "</nav>")
     out += ["</header>", "<main>"]
-    for name, entries in groups:
+    figures = 0
+    for name, group in groups:
         if name:
             out.append(f'<h2 id="{e(slug(name))}">{e(name)}</h2>')
         out.append('<div class="grid">')
-        for entry in entries:
-            out += _card(entry, spec, index.html)
+        for card in group:
+            out += _card(card, spec, index.html)
+            figures += 1
         out.append("</div>")
-    out += ["</main>", f"<footer>{len(spec.entries)} figures · {e(spec.path.name)}</footer>",
-            f"<script>{_SCRIPT}</script>", "</body>", "</html>"]
+    files = f", {len(spec.entries)} files" if len(spec.entries) != figures else ""
+    out += ["</main>", f"<footer>{figures} figures{files} · {e(spec.path.name)}</footer>",
+            f"<script>{_SCRIPT}{_PLAYER}</script>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 

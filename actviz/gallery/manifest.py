@@ -15,7 +15,7 @@ from pathlib import Path
 
 from actviz.gallery.spec import Entry, Spec
 
-DRAWING_LIBRARIES = ("matplotlib", "numpy", "pillow", "imageio")
+DRAWING_LIBRARIES = ("matplotlib", "numpy", "pillow", "imageio", "av")
 """Libraries whose version changes the bytes of a figure (part of every entry's key)."""
 
 MANIFEST_VERSION = 1

@@ -1,12 +1,19 @@
-"""Animations: one frame loop for every animated command; RGBA frames in, one fixed palette,
-a GIF or animated WebP out.
+"""Animations: one frame loop for every animated command; RGBA frames in, one file (or folder) out,
+written through imageio's v3 API.
 
-Frames are quantised as they arrive against a palette built once (no dithering),
-so the writer holds only 1-byte-per-pixel images, never full RGB frames, and the
-same frames always give the same bytes.
+The format follows the extension (:class:`~actviz.render.layout.Encoding`):
+
+- GIF, animated WebP and APNG (imageio's Pillow plugin), here: frames are quantised as
+  they arrive against one palette built up front (no dithering), so the writer holds one
+  byte per pixel per frame and the same frames always give the same bytes. In a GIF,
+  pixels that did not change since the previous frame are a reserved transparent index.
+- MP4 (H.264) and WebM (VP9) (imageio's PyAV plugin; the PyAV wheel bundles FFmpeg):
+  :mod:`actviz.render.video`.
+- ``animate``, PNG frames and a LaTeX snippet: :mod:`actviz.render.frame_folder`.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
@@ -16,18 +23,16 @@ from PIL import Image
 
 from actviz.atomic import atomic_path
 from actviz.errors import UserError
-
-from actviz.render.layout import ANIMATION_FORMATS
+from actviz.render.layout import FRAME_FOLDER, Encoding
 
 T = TypeVar("T")
 
+PALETTE_FORMATS = ("gif", "webp", "apng")
+
 
 def animation_format(path: str | os.PathLike) -> str:
-    """``gif`` or ``webp`` from the extension; anything else is a user error."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in ANIMATION_FORMATS:
-        raise UserError(f"cannot write animation {Path(path).name!r}: use a .gif or .webp file name")
-    return suffix.lstrip(".")
+    """The format an output path names by its extension; anything else is a user error."""
+    return Encoding.for_output(os.fspath(path)).format
 
 
 GREY_RAMP = 6
@@ -124,20 +129,25 @@ gave 55 dB at 0.82x."""
 
 
 class AnimationWriter:
-    """Collect frames against a fixed palette and write them atomically on :meth:`close`.
+    """A GIF, WebP or APNG: frames mapped onto a fixed palette as they come, written atomically on
+    :meth:`close`.
 
     ``palette_samples`` are frames (RGBA or RGB arrays) whose colours the palette must
     hold, typically the first and last frame; without them the first frame is used.
-    In a GIF, pixels that did not change since the previous frame are written with a
-    reserved transparent index (nothing to redraw), which compresses far better.
+    The writer keeps each frame as H x W palette indices (one byte per pixel). In a GIF,
+    pixels that did not change since the previous frame are written with a reserved
+    transparent index (nothing to redraw), which compresses far better. An APNG keeps the
+    palette; a WebP (lossless) gets the same colours as RGB: all three show the same pixels.
     """
 
     def __init__(self, path: str | os.PathLike, *, duration_ms: int | Sequence[int] = 80, loop: int = 0,
-                 palette_samples: Sequence | None = None, colors: int = DEFAULT_COLORS):
+                 palette_samples: Sequence | None = None, colors: int = DEFAULT_COLORS, format: str | None = None):
         if not 2 <= colors <= 256:
             raise UserError(f"an animation palette needs 2 to 256 colours, got {colors}")
         self.path = Path(path)
-        self.format = animation_format(path)
+        self.format = format or animation_format(path)
+        if self.format not in PALETTE_FORMATS:
+            raise UserError(f"the palette writer writes {', '.join(PALETTE_FORMATS)}, not {self.format}")
         self.duration_ms = duration_ms
         self.loop = loop
         self.colors = colors - 1  # one index is kept for "unchanged"
@@ -145,7 +155,7 @@ class AnimationWriter:
         self.mapper: PaletteMapper | None = None
         if palette_samples:
             self._set_palette(build_palette(palette_samples, self.colors))
-        self.frames: list[Image.Image] = []
+        self.frames: list[np.ndarray] = []
         self._previous: np.ndarray | None = None
 
     def _set_palette(self, palette: Image.Image) -> None:
@@ -164,40 +174,116 @@ class AnimationWriter:
             stored = indices.copy()
             stored[indices == self._previous] = self.transparent
         self._previous = indices
-        image = Image.fromarray(stored, "P")
-        image.putpalette(self.palette_entries)
-        self.frames.append(image)
+        self.frames.append(stored)
 
     def close(self) -> None:
         """Write the file (atomically); the writer cannot be used afterwards."""
         if len(self.frames) < 1:
             raise UserError("an animation needs at least one frame")
-        first, rest = self.frames[0], self.frames[1:]
         with atomic_path(self.path) as tmp:
-            if self.format == "gif":
-                first.save(tmp, format="GIF", save_all=True, append_images=rest, duration=self.duration_ms,
-                           loop=self.loop, optimize=False, disposal=1, transparency=self.transparent)
-            else:
-                first.save(tmp, format="WEBP", save_all=True, append_images=rest, duration=self.duration_ms,
-                           loop=self.loop, lossless=True, method=4)
+            self._write(tmp)
+        self.abort()
+
+    def abort(self) -> None:
+        """Forget the frames; nothing is written."""
         self.frames = []
         self._previous = None
+
+    def _durations(self) -> list[int]:
+        d = self.duration_ms
+        return [int(d)] * len(self.frames) if isinstance(d, (int, float)) else [int(v) for v in d]
+
+    def _write(self, tmp: Path) -> None:
+        import imageio.v3 as iio
+
+        durations = self._durations()
+        if self.format == "gif":
+            options = dict(palette=bytes(self.palette_entries), transparency=self.transparent, disposal=1,
+                           optimize=False)
+        elif self.format == "webp":
+            options = dict(lossless=True, method=4)
+        else:  # APNG: Pillow crops each frame to what changed since the previous one
+            options = dict(default_image=False, disposal=0, blend=0)
+        lookup = np.array(self.palette_entries, dtype=np.uint8).reshape(-1, 3)
+        out = iio.imopen(tmp, "w", plugin="pillow", extension=f".{self.format}")
+        pending = getattr(out, "images_to_write", None)  # the frames imageio holds until it writes
+        try:
+            # An APNG stays a palette image (half the size of RGB, and 10x faster to write): imageio
+            # has no argument for a PNG's palette, so it is put on the frame imageio has just made.
+            palette_png = self.format == "apng" and isinstance(pending, list)
+            # handed over one frame at a time (Pillow keeps its own copy), ours dropped as we go
+            while self.frames:
+                indices = self.frames.pop(0)
+                if self.format == "gif" or palette_png:
+                    out.write(indices, mode="P", is_batch=False, duration=durations, loop=self.loop, **options)
+                    if palette_png:
+                        pending[-1].putpalette(self.palette_entries)
+                else:
+                    out.write(lookup[indices], mode="RGB", is_batch=False, duration=durations, loop=self.loop,
+                              **options)
+            out.close()  # writes the file
+        except BaseException:
+            # imageio writes what it holds when it is closed, even when collected later: after a
+            # failure or an interrupt, drop it first, so that nothing is written afterwards
+            if isinstance(pending, list):
+                pending.clear()
+            with contextlib.suppress(Exception):
+                out.close()
+            raise
+
+
+# ---- the one frame loop -----------------------------------------------------------------------
+
+def open_writer(path: str | os.PathLike, encoding: Encoding, durations_ms: Sequence[int], *,
+                palette_samples: Sequence | None = None, labels: Sequence[str] | None = None, poster: int = 0,
+                colors: int = DEFAULT_COLORS):
+    """The writer for ``encoding``: ``add(frame)`` for each frame, then ``close()`` (or ``abort()``)."""
+    if encoding.format in PALETTE_FORMATS:
+        return AnimationWriter(path, duration_ms=list(durations_ms), loop=encoding.loop,
+                               palette_samples=palette_samples, format=encoding.format, colors=colors)
+    if encoding.format == FRAME_FOLDER:
+        from actviz.render.frame_folder import FrameFolder
+
+        return FrameFolder(path, durations_ms, loop=encoding.loop, poster=poster, labels=labels)
+    from actviz.render.video import VideoWriter
+
+    starts = np.cumsum([0, *durations_ms[:-1]]).tolist()
+    metadata = {"actviz": 1, "frame_ms": starts, "duration_ms": sum(int(d) for d in durations_ms),
+                "labels": list(labels) if labels else None, "poster": poster}
+    return VideoWriter(path, encoding, durations_ms, metadata)
 
 
 def write_frames(path: str | os.PathLike, render: Callable[[T], np.ndarray], items: Sequence[T],
                  durations_ms: Sequence[int], *, palette_from: Sequence[T], loop: int = 0,
-                 progress: Callable[[Sequence[T]], Iterable[T]] | None = None) -> None:
+                 progress: Callable[[Sequence[T]], Iterable[T]] | None = None, encoding: Encoding | None = None,
+                 labels: Sequence[str] | None = None, poster: int = 0, palette_extra: Sequence[np.ndarray] = (),
+                 colors: int = DEFAULT_COLORS) -> None:
     """The one frame loop of every animated command: ``render(item)`` for each item, in order, into
-    one file (the format follows the extension), frame i shown for ``durations_ms[i]``.
+    one file (the format follows ``encoding``, else the extension), frame i shown for ``durations_ms[i]``.
 
-    The palette is built first from the frames of ``palette_from`` (e.g. the first, middle and
-    last items), so that frames can be quantised as they come and memory holds one byte per
-    pixel per frame. ``progress`` wraps the iteration over ``items`` (a progress bar).
-    ``render`` may return a view of a canvas that the next call overwrites.
+    For palette formats the palette is built first from the frames of ``palette_from`` (e.g. the
+    first, middle and last items), so that frames can be quantised as they come and memory holds
+    one byte per pixel per frame; videos and LaTeX frames are written as they come. ``labels``
+    (one short text per frame, e.g. the training step) go into a video's metadata and the LaTeX
+    snippet; ``poster`` is the frame to show when the animation is not playing. ``progress``
+    wraps the iteration over ``items`` (a progress bar). ``render`` may return a view of a canvas
+    that the next call overwrites. ``palette_extra`` are images whose colours the palette must
+    hold besides those frames (e.g. swatches of colours that cover few pixels), ``colors`` the
+    palette's size. An exception or interrupt leaves nothing behind.
     """
-    samples = [np.array(render(item)) for item in palette_from]
-    writer = AnimationWriter(path, duration_ms=list(durations_ms), loop=loop, palette_samples=samples)
+    encoding = encoding or Encoding.for_output(os.fspath(path), loop=loop)
+    if len(durations_ms) != len(items):
+        raise ValueError("one duration per item")
+    samples = None
+    if encoding.format in PALETTE_FORMATS:
+        samples = [*palette_extra, *(np.array(render(item)) for item in palette_from)]
+    writer = open_writer(path, encoding, list(durations_ms), palette_samples=samples, labels=labels, poster=poster,
+                         colors=colors)
     del samples
-    for item in (progress(items) if progress else items):
-        writer.add(render(item))
+    try:
+        for item in (progress(items) if progress else items):
+            writer.add(render(item))
+    except BaseException:
+        writer.abort()
+        raise
     writer.close()

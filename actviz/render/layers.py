@@ -23,7 +23,7 @@ from actviz.core.layers import View, fit_views, layer_limits, layer_values
 from actviz.core.scenes import boundary_lines, data_box, grid_lines, sample_box
 from actviz.render.figure import new_figure
 from actviz.render.layout import layers_size
-from actviz.render.training import CLASS_NAMES, Look, stats_text
+from actviz.render.training import Look, stats_text
 
 BOUNDARY_RES = (101, 241)
 """Smallest and largest raster side used to trace the boundary in the input plane (then mapped
@@ -129,8 +129,8 @@ class LayerFrames:
             if kind == "grid":
                 ax.add_collection(LineCollection(self.grid, colors=[look.mix(0.28)], linewidths=0.55, zorder=1))
             elif kind == "points":
-                ax.plot(*pts.T, linestyle="none", marker="o", markersize=math.sqrt(5), markeredgewidth=0,
-                        color=look.tint(c, 0.75), zorder=2)
+                ax.plot(*pts.T, linestyle="none", marker=look.markers[c], markeredgewidth=0,
+                        markersize=math.sqrt(10 if look.shaped else 5), color=look.tint(c, 0.75), zorder=2)
             else:
                 ax.plot(*pts.T, color=look.tint(c, 1.0), lw=1.8, zorder=3)
         self.input_boundary = LineCollection([], colors=[look.fg], linewidths=1.5, zorder=4)
@@ -149,8 +149,8 @@ class LayerFrames:
             ax.fill([lo, hi, hi], [lo, lo, hi], color=look.tint(0, 0.07), lw=0, zorder=0)
             ax.fill([lo, lo, hi], [lo, hi, hi], color=look.tint(1, 0.07), lw=0, zorder=0)
             ax.plot([lo, hi], [lo, hi], color=look.fg, lw=1.3, zorder=4)
-            ax.set_xlabel(f"$x'$: score of {CLASS_NAMES[0]}")
-            ax.set_ylabel(f"$y'$: score of {CLASS_NAMES[1]}", labelpad=2)
+            ax.set_xlabel(f"$x'$: score of {look.names[0]}")
+            ax.set_ylabel(f"$y'$: score of {look.names[1]}", labelpad=2)
             label_x = min(x1, y1) - 0.04 * (x1 - x0)
             ax.text(label_x, label_x, "$y'=x'$  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
                     color=look.mix(0.8), fontsize=small)
@@ -173,8 +173,8 @@ class LayerFrames:
                 a = LineCollection([], colors=[look.mix(0.28)], linewidths=0.55, zorder=1)
                 ax.add_collection(a)
             elif kind == "points":
-                a, = ax.plot([], [], linestyle="none", marker="o", markersize=math.sqrt(5), markeredgewidth=0,
-                             color=look.tint(c, 0.75), zorder=2)
+                a, = ax.plot([], [], linestyle="none", marker=look.markers[c], markeredgewidth=0,
+                             markersize=math.sqrt(10 if look.shaped else 5), color=look.tint(c, 0.75), zorder=2)
             else:
                 a, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3)
             self._add(a)
@@ -238,12 +238,15 @@ def layers_figure(run: net.TrainingRun, *, size: tuple[float, float] | None = No
 
 def write_animation(run: net.TrainingRun, path, *, size: tuple[float, float] | None = None, dpi: float = 100,
                     title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500, loop: int = 0,
-                    points: bool = True, curves: bool = True, grid: bool = True, progress=None) -> None:
-    """Write the run layer by layer as a GIF/WebP, one frame per snapshot, the last held for ``hold_ms``;
-    the palette comes from the first, middle and last frames."""
+                    points: bool = True, curves: bool = True, grid: bool = True, encoding=None,
+                    progress=None) -> None:
+    """Write the run layer by layer as an animation, one frame per snapshot, the last held for ``hold_ms``
+    (and shown when it does not play); a palette comes from the first, middle and last frames."""
     from actviz.render.animation import write_frames
+    from actviz.render.training import frame_label
 
     source = LayerFrames(run, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
     snaps: Sequence[net.Snapshot] = run.snapshots
     write_frames(path, source.render, snaps, [frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
-                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress)
+                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress, encoding=encoding,
+                 labels=[frame_label(s) for s in snaps], poster=len(snaps) - 1)

@@ -21,8 +21,9 @@ IMAGE_FORMATS: dict[str, str] = {
 }
 """Still-image formats by file extension."""
 
-ANIMATION_FORMATS: tuple[str, ...] = (".gif", ".webp")
-"""Animation formats by file extension."""
+ANIMATION_FORMATS: dict[str, str] = {".gif": "gif", ".webp": "webp", ".apng": "apng", ".mp4": "mp4",
+                                     ".webm": "webm"}
+"""Animation files by extension (see :class:`Encoding`; ``animate`` writes a folder instead)."""
 
 DPI = {"image": 150.0, "train": 100.0, "warp-animation": 80.0}
 """Default resolution by kind of output."""
@@ -225,3 +226,88 @@ class AnimationSettings:
             raise UserError(f"hold must be between 20 and 60000 ms, got {self.hold_ms}")
         if self.loop < 0:
             raise UserError(f"loop must be 0 (forever) or more, got {self.loop}")
+
+
+# ---- how an animation is encoded ---------------------------------------------------------
+
+FRAME_FOLDER = "animate"
+"""The format that writes a folder of PNG frames and a LaTeX snippet for the ``animate`` package."""
+ANIMATION_NAMES: tuple[str, ...] = (*ANIMATION_FORMATS.values(), FRAME_FOLDER)
+VIDEO_CODECS: dict[str, tuple[str, int, int, int]] = {"mp4": ("H.264", 1, 51, 22), "webm": ("VP9", 0, 63, 28)}
+"""Video format -> (codec, lowest and highest --crf, default --crf). CRF 0 in H.264 is lossless 4:4:4,
+which browsers and slide software do not play, so it is left out."""
+MIN_FPS, MAX_FPS = 1.0, 120.0
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How an animation is written, checked when made: ``format`` (one of :data:`ANIMATION_NAMES`),
+    and the options that apply to it: ``fps`` and ``crf`` for a video (None: the defaults), ``loop``
+    (0: forever) for GIF, WebP, APNG and (0 or 1 only) the LaTeX frames. An option given to a format
+    it does not apply to is refused rather than ignored."""
+
+    format: str
+    fps: float | None = None
+    crf: int | None = None
+    loop: int = 0
+
+    def __post_init__(self) -> None:
+        if self.format not in ANIMATION_NAMES:
+            raise UserError(f"unknown animation format {self.format!r}: use one of {', '.join(ANIMATION_NAMES)}")
+        video = self.format in VIDEO_CODECS
+        if self.fps is not None:
+            if not video:
+                raise UserError(f"--fps applies to .mp4 and .webm videos; a {self.format} keeps each frame's "
+                                f"own duration (set it with --duration)")
+            if not (isinstance(self.fps, (int, float)) and math.isfinite(self.fps) and MIN_FPS <= self.fps <= MAX_FPS):
+                raise UserError(f"--fps must be between {MIN_FPS:g} and {MAX_FPS:g}, got {self.fps!r}")
+        if self.crf is not None:
+            if not video:
+                raise UserError(f"--crf applies to .mp4 and .webm videos, not to a {self.format}")
+            codec, lo, hi, _ = VIDEO_CODECS[self.format]
+            if not (isinstance(self.crf, int) and lo <= self.crf <= hi):
+                raise UserError(f"--crf for {codec} must be a whole number from {lo} to {hi}, got {self.crf!r}")
+        if self.loop < 0:
+            raise UserError(f"loop must be 0 (forever) or more, got {self.loop}")
+        if video and self.loop != 0:
+            raise UserError("--loop applies to GIF, WebP and APNG; a video player decides whether a video loops")
+        if self.format == FRAME_FOLDER and self.loop > 1:
+            raise UserError("--loop for LaTeX frames is 0 (loop) or 1 (play once)")
+
+    @property
+    def video(self) -> bool:
+        return self.format in VIDEO_CODECS
+
+    @property
+    def held_bytes_per_pixel(self) -> float:
+        """Memory the writer holds per pixel of every frame until it writes the file: GIF and APNG
+        palette indices (1 byte); a WebP also hands Pillow RGB copies of them (4 more); a video or a
+        folder of frames writes each frame as it comes (none)."""
+        return {"gif": 1.0, "webp": 5.0, "apng": 1.0}.get(self.format, 0.0)
+
+    @property
+    def quality(self) -> int:
+        """The constant rate factor of a video (the one asked for, else the default)."""
+        return self.crf if self.crf is not None else VIDEO_CODECS[self.format][3]
+
+    @classmethod
+    def for_output(cls, path: str, format: str | None = None, *, fps: float | None = None,
+                   crf: int | None = None, loop: int = 0) -> "Encoding":
+        """The encoding of an output path: ``format`` when given (it must agree with the extension),
+        else the one the extension names; ``animate`` names a folder, not a file."""
+        from pathlib import PurePath
+
+        name = PurePath(path).name
+        suffix = PurePath(path).suffix.lower()
+        if format is None:
+            if suffix not in ANIMATION_FORMATS:
+                raise UserError(f"cannot write {name!r}: unsupported extension {suffix or '(none)'}; use one of "
+                                f"{', '.join(ANIMATION_FORMATS)} (or --format animate and a folder)")
+            format = ANIMATION_FORMATS[suffix]
+        elif format == FRAME_FOLDER:
+            if suffix in ANIMATION_FORMATS or suffix in IMAGE_FORMATS or suffix == ".tex":
+                raise UserError(f"--format animate writes a folder of frames, not {name!r}: give a folder name")
+        elif format in ANIMATION_FORMATS.values() and ANIMATION_FORMATS.get(suffix) != format:
+            ext = next(e for e, f in ANIMATION_FORMATS.items() if f == format)
+            raise UserError(f"--format {format} does not match {name!r}: name the file {ext}")
+        return cls(format, fps, crf, loop)

@@ -264,17 +264,15 @@ class RaceFrames:
 
 def write_animation(race: Race, path, *, steps: Sequence[int], size: tuple[float, float] | None = None,
                     dpi: float = 100, title: str | None = None, frame_ms: int = 80, hold_ms: int = 1500,
-                    loop: int = 0, progress=None) -> None:
-    """A GIF/WebP with one frame per entry of ``steps``, the last held for ``hold_ms``."""
-    from actviz.render.animation import AnimationWriter
+                    loop: int = 0, encoding=None, progress=None) -> None:
+    """An animation with one frame per entry of ``steps``, the last held for ``hold_ms`` (and shown
+    when it does not play), through the one frame loop of :func:`actviz.render.animation.write_frames`."""
+    from actviz.render.animation import write_frames
 
     source = RaceFrames(race, size=size, dpi=dpi, title=title)
     steps = [int(s) for s in steps]
-    samples = [source.render(s) for s in (steps[0], steps[len(steps) // 2], steps[-1])]
-    writer = AnimationWriter(path, duration_ms=[frame_ms] * (len(steps) - 1) + [hold_ms], loop=loop,
-                             palette_samples=[_swatch(source.drawing, samples[0].shape[1]), *samples],
-                             colors=PALETTE_COLORS)
-    del samples
-    for s in (progress(steps) if progress else steps):
-        writer.add(source.render(s))
-    writer.close()
+    width = source.canvas.get_width_height(physical=True)[0]
+    write_frames(path, source.render, steps, [frame_ms] * (len(steps) - 1) + [hold_ms], loop=loop,
+                 palette_from=(steps[0], steps[len(steps) // 2], steps[-1]), progress=progress, encoding=encoding,
+                 labels=[f"step {s:,}" for s in steps], poster=len(steps) - 1,
+                 palette_extra=[_swatch(source.drawing, width)], colors=PALETTE_COLORS)

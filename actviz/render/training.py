@@ -7,9 +7,12 @@ plane being folded until the line passes between the classes. The input view
 shows the same network back in the input plane as decision regions.
 
 Renderers evaluate trained networks (:func:`actviz.net.forward`) but never train.
-An animation uses ONE figure: axis limits are fixed from all snapshots up front,
-the static parts are drawn once, and each frame restores that background and draws
-only the moving artists (blitting), then reads the canvas buffer.
+An animation uses ONE figure: the static parts are drawn once, and each frame restores
+that background and draws only what moves (blitting), then reads the canvas buffer.
+The logit plane's limits either follow the data (``limits="follow"``, the default: each
+frame's view is eased from the ones around it, so the first frames are not a speck in
+a view sized for the last) or hold every snapshot (``"final"``). Following limits move
+the ticks, so then the whole logit axes is what moves.
 """
 from __future__ import annotations
 
@@ -22,11 +25,14 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure, FigureBase
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from actviz.core import net
 from actviz.core.datasets import Dataset
-from actviz.core.scenes import boundary_lines, data_box, grid_lines, logit_limits, sample_box, zero_lines
+from actviz.core.scenes import (boundary_lines, data_box, final_view, follow_views, grid_lines, logit_extents,
+                                 sample_box, zero_lines)
 from actviz.render.figure import lay_out, new_figure
 from actviz.render.layout import boundary_layout, train_size as default_frame_size
 
@@ -41,6 +47,7 @@ GREY_CLASS_NAMES = ("blue", "orange", "black", "sky blue", "vermillion", "yellow
 light orange: luma 87 and 162 of 255) as well as hue, each with its own marker (:data:`MARKERS`)."""
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 VIEWS = ("logit", "input", "both", "layers")
+LIMITS = ("follow", "final")
 MAX_UNIT_LINES = 16
 """``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
 
@@ -106,7 +113,33 @@ def stats_text(snap: net.Snapshot) -> str:
     return f"step {snap.step:,}   loss {snap.loss:.3f}   accuracy {snap.accuracy:.1%}"
 
 
+def frame_label(snap: net.Snapshot) -> str:
+    """What a player shows beside its scrubber for this frame."""
+    return f"step {snap.step:,}"
+
+
 # ---- the animation ----------------------------------------------------------------------
+
+def fixed_labels(ax, xlabel: str, ylabel: str) -> None:
+    """Axis labels at fixed places beside ``ax``, as figure texts: they neither jump when the tick
+    labels change width nor have to be drawn again when the axes moves (they stay in the background).
+
+    The gap leaves room for tick labels of up to four characters ("−10.5", "−100").
+    """
+    rc = matplotlib.rcParams
+    fig = ax.get_figure()
+
+    def points(key: str) -> float:
+        return FontProperties(size=rc[key]).get_size_in_points()
+
+    below = (rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.1 * points("xtick.labelsize") + rc["axes.labelpad"])
+    beside = (rc["ytick.major.size"] + rc["ytick.major.pad"] + 2.8 * points("ytick.labelsize") + rc["axes.labelpad"])
+    size = rc["axes.labelsize"]
+    fig.text(0.5, 0, xlabel, ha="center", va="top", fontsize=size,
+             transform=ax.transAxes + ScaledTranslation(0, -below / 72, fig.dpi_scale_trans))
+    fig.text(0, 0.5, ylabel, ha="right", va="center", rotation=90, fontsize=size,
+             transform=ax.transAxes + ScaledTranslation(-beside / 72, 0, fig.dpi_scale_trans))
+
 
 class TrainingFrames:
     """RGBA frames of a training run on one figure, drawn by blitting the moving artists."""
@@ -115,8 +148,11 @@ class TrainingFrames:
 
     def __init__(self, run: net.TrainingRun, *, view: str = "logit", size: tuple[float, float] | None = None,
                  dpi: float = 100, title: str | None = None, points: bool = True, curves: bool = True,
-                 grid: bool = True):
+                 grid: bool = True, limits: str = "follow"):
+        if limits not in LIMITS:
+            raise ValueError(f"limits must be one of {LIMITS}")
         self.run = run
+        self.limits = limits
         self.look = look = Look.from_rc()
         data = run.data
         self.box = data_box(data)
@@ -155,27 +191,46 @@ class TrainingFrames:
 
     def _logit_axes(self, ax, points: bool, curves: bool) -> None:
         look, run = self.look, self.run
-        (x0, x1), (y0, y1) = logit_limits(run)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
+        lows, highs = logit_extents(run)
+        follow = self.limits == "follow"
+        views = follow_views(lows, highs) if follow else final_view(lows, highs)[None]
         for axis in (ax.xaxis, ax.yaxis):  # round ticks: short labels that fit the fixed margins
             axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         # the two half-planes, tinted by the class each one predicts; the diagonal y' = x' between them
-        lo, hi = min(x0, y0), max(x1, y1)
-        ax.fill([lo, hi, hi], [lo, lo, hi], color=look.tint(0, 0.07), lw=0, zorder=0)
-        ax.fill([lo, lo, hi], [lo, hi, hi], color=look.tint(1, 0.07), lw=0, zorder=0)
-        ax.set_xlabel(f"$x'$: score of {look.names[0]}")
-        ax.set_ylabel(f"$y'$: score of {look.names[1]}")
-        label_x = min(x1, y1) - 0.04 * (x1 - x0)
-        ax.text(label_x, label_x, "$y'=x'$  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
-                color=look.mix(0.8), fontsize=matplotlib.rcParams["axes.labelsize"])
+        below, = ax.fill([0, 1, 1], [0, 0, 1], color=look.tint(0, 0.07), lw=0, zorder=0)
+        above, = ax.fill([0, 0, 1], [0, 1, 1], color=look.tint(1, 0.07), lw=0, zorder=0)
+        fixed_labels(ax, f"$x'$: score of {look.names[0]}", f"$y'$: score of {look.names[1]}")
+        label = ax.text(0, 0, "$y'=x'$  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
+                        color=look.mix(0.8), fontsize=matplotlib.rcParams["axes.labelsize"])
+        # with following limits the whole axes is redrawn each frame, its artists with it
+        moving = not follow
+        diagonal, = ax.plot([0, 1], [0, 1], color=look.fg, lw=1.3, zorder=4, animated=moving)
+
+        def place(view: np.ndarray) -> None:
+            cx, cy, half = (float(v) for v in view)
+            x0, x1, y0, y1 = cx - half, cx + half, cy - half, cy + half
+            ax.set_xlim(x0, x1)
+            ax.set_ylim(y0, y1)
+            lo, hi = min(x0, y0), max(x1, y1)
+            below.set_xy([[lo, lo], [hi, lo], [hi, hi]])
+            above.set_xy([[lo, lo], [lo, hi], [hi, hi]])
+            diagonal.set_data([lo, hi], [lo, hi])
+            corner = min(x1, y1) - 0.04 * (x1 - x0)
+            label.set_position((corner, corner))
+
+        place(views[0])
+        if follow:
+            ax.set_animated(True)
+            by_step = {s.step: v for s, v in zip(run.snapshots, views)}
+            self._add(ax, lambda s: place(by_step[s.step]))
         arch, data = run.arch, self.run.data
         if self.grid is not None:
-            grid = LineCollection([], colors=[look.mix(0.28)], linewidths=0.55, zorder=1, animated=True)
+            grid = LineCollection([], colors=[look.mix(0.28)], linewidths=0.55, zorder=1, animated=moving)
             ax.add_collection(grid)
             flat = self.grid.reshape(-1, 2)
             shape = self.grid.shape
-            self._add(grid, lambda s: grid.set_segments(net.forward(arch, s.theta, flat)[:, :2].reshape(shape)))
+            self._add(grid, lambda s: grid.set_segments(net.forward(arch, s.theta, flat)[:, :2].reshape(shape)),
+                      moving)
         if points:
             # one marker line per class: Agg stamps a marker per point in C, about ten times
             # faster per frame than a scatter's per-point path collection
@@ -183,14 +238,15 @@ class TrainingFrames:
                 members = data.X[data.y == c]
                 dots, = ax.plot([], [], linestyle="none", marker=look.markers[int(c)],
                                 markersize=math.sqrt(10 if look.shaped else 5), markeredgewidth=0,
-                                color=look.tint(int(c), 0.75), zorder=2, animated=True)
-                self._add(dots, lambda s, d=dots, m=members: d.set_data(*net.forward(arch, s.theta, m)[:, :2].T))
+                                color=look.tint(int(c), 0.75), zorder=2, animated=moving)
+                self._add(dots, lambda s, d=dots, m=members: d.set_data(*net.forward(arch, s.theta, m)[:, :2].T),
+                          moving)
         if curves:
             for c, line in data.curves:
-                artist, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=True)
-                self._add(artist, lambda s, a=artist, l=line: a.set_data(*net.forward(arch, s.theta, l)[:, :2].T))
-        diagonal, = ax.plot([lo, hi], [lo, hi], color=look.fg, lw=1.3, zorder=4, animated=True)
-        self._add(diagonal, None)
+                artist, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3, animated=moving)
+                self._add(artist, lambda s, a=artist, l=line: a.set_data(*net.forward(arch, s.theta, l)[:, :2].T),
+                          moving)
+        self._add(diagonal, None, moving)
 
     def _input_axes(self, ax, points: bool, curves: bool) -> None:
         look, run, box = self.look, self.run, self.box
@@ -227,8 +283,11 @@ class TrainingFrames:
                                   animated=True, antialiased=False)
                 self._add(dots, None)
 
-    def _add(self, artist, update) -> None:
-        self.moving.append(artist)
+    def _add(self, artist, update, moving: bool = True) -> None:
+        """Register what changes: ``update(snapshot)`` runs before each frame; a ``moving`` artist is
+        drawn over the background each frame (otherwise its axes draws it)."""
+        if moving:
+            self.moving.append(artist)
         if update is not None:
             self.updates.append(update)
 
@@ -244,7 +303,7 @@ class TrainingFrames:
         else:
             self.canvas.restore_region(self._background)
         for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
-            artist.axes.draw_artist(artist)
+            self.fig.draw_artist(artist)
         self.fig.draw_artist(self.stats)
         return np.asarray(self.canvas.buffer_rgba())
 
@@ -252,15 +311,17 @@ class TrainingFrames:
 def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tuple[float, float] | None = None,
                     dpi: float = 100, title: str | None = None, frame_ms: int = 100, hold_ms: int = 1500,
                     loop: int = 0, points: bool = True, curves: bool = True, grid: bool = True,
-                    progress=None) -> None:
-    """Write the run as an animation, one frame per snapshot, the last one held for ``hold_ms``;
-    the palette comes from the first, middle and last frames."""
+                    limits: str = "follow", encoding=None, progress=None) -> None:
+    """Write the run as an animation, one frame per snapshot, the last one held for ``hold_ms``
+    (and shown when it does not play); a palette comes from the first, middle and last frames."""
     from actviz.render.animation import write_frames
 
-    source = TrainingFrames(run, view=view, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid)
+    source = TrainingFrames(run, view=view, size=size, dpi=dpi, title=title, points=points, curves=curves, grid=grid,
+                            limits=limits)
     snaps = run.snapshots
     write_frames(path, source.render, snaps, [frame_ms] * (len(snaps) - 1) + [hold_ms], loop=loop,
-                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress)
+                 palette_from=(snaps[0], snaps[len(snaps) // 2], snaps[-1]), progress=progress, encoding=encoding,
+                 labels=[frame_label(s) for s in snaps], poster=len(snaps) - 1)
 
 
 # ---- the boundary panels ----------------------------------------------------------------

@@ -345,15 +345,16 @@ class WarpFrames:
 
 def write_animation(result: WarpResult, path, *, frames: int = 40, size: tuple[float, float] | None = None,
                     dpi: float = 80, limits: str = "shared", title: str | None = None, frame_ms: int = 70,
-                    hold_ms: int = 700, progress=None) -> None:
+                    hold_ms: int = 700, encoding=None, progress=None) -> None:
     """A looping animation from identity (t = 0) to the activation (t = 1) and back.
 
     The two ends are shown for ``hold_ms``, the frames in between for ``frame_ms`` each;
-    the palette comes from the two ends.
+    the palette comes from the two ends; t = 1 is the frame shown when it does not play.
     """
     from actviz.render.animation import write_frames
 
     source = WarpFrames(result, size=size, dpi=dpi, limits=limits, title=title)
     ts = [float(t) for t in blend_schedule(frames)]
     write_frames(path, source.render, ts, [hold_ms if t in (0.0, 1.0) else frame_ms for t in ts],
-                 palette_from=(0.0, 1.0), progress=progress)
+                 palette_from=(0.0, 1.0), progress=progress, encoding=encoding, labels=[_stamp(t) for t in ts],
+                 poster=ts.index(1.0) if 1.0 in ts else 0)

@@ -4,10 +4,13 @@ The checked tree (:mod:`actviz.core.expr.check`) is turned into a SymPy expressi
 from which come the exact derivative, the LaTeX formula for legends (adapted to
 matplotlib's mathtext) and numpy functions for f and f'.
 
-Numerics follow the built-ins where they can: ``log(1+exp(u))`` is rewritten as a
-stable softplus and ``1/(1+exp(-u))`` as a stable sigmoid before differentiating,
-and evaluation runs under ``np.errstate`` so that an overflow in a branch of
-``where`` that is not taken never warns.
+Numerics follow the built-ins: ``log(1+exp(u))`` is rewritten as a stable softplus,
+``1/(1+exp(-u))`` as a stable sigmoid, ``log(1+u)`` and ``exp(u)-1`` as log1p and expm1
+(SymPy's code-generation rewrites) before differentiating; the derivatives of sigmoid and
+tanh are sigmoid(u) sigmoid(-u) and a stable sech^2 (not s(1-s) and 1-tanh^2, which are 0
+in the tails). Points whose float evaluation overflows or is invalid anywhere along the way
+(x**2 at 1e200, an exp in a branch of ``where`` that is not taken) are evaluated again with
+mpmath at 40 digits, whose exponent range is unbounded, and rounded once to a float.
 
 SymPy is an optional extra (``pip install 'actviz[expr]'``); it is imported only
 when an expression is used.
@@ -45,7 +48,7 @@ def _toolkit() -> dict[str, Any]:
     sp = _sympy()
 
     class sigmoid(sp.Function):  # noqa: N801 - printed name used by lambdify
-        """Logistic function; its derivative is s(1-s)."""
+        """Logistic function; its derivative is s(u) s(-u), accurate in both tails (s(1-s) is 0 at u = 40)."""
 
         @classmethod
         def eval(cls, arg):
@@ -53,8 +56,7 @@ def _toolkit() -> dict[str, Any]:
                 return 1 / (1 + sp.exp(-arg))
 
         def fdiff(self, argindex=1):
-            s = sigmoid(self.args[0])
-            return s * (1 - s)
+            return sigmoid(self.args[0]) * sigmoid(-self.args[0])
 
         def _latex(self, printer):
             return r"\sigma\left(%s\right)" % printer._print(self.args[0])
@@ -73,6 +75,34 @@ def _toolkit() -> dict[str, Any]:
         def _latex(self, printer):
             return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
 
+    class sech2(sp.Function):  # noqa: N801
+        """sech^2 u = 1 - tanh^2 u, evaluated without the cancellation (numerics.sech2)."""
+
+        @classmethod
+        def eval(cls, arg):
+            if arg.is_Number:
+                return 1 / sp.cosh(arg) ** 2
+
+        def fdiff(self, argindex=1):
+            return -2 * sech2(self.args[0]) * tanh(self.args[0])
+
+        def _latex(self, printer):
+            return r"\operatorname{sech}^{2}\left(%s\right)" % printer._print(self.args[0])
+
+    class tanh(sp.Function):  # noqa: N801
+        """tanh whose derivative is sech2(u), not SymPy's 1 - tanh(u)**2."""
+
+        @classmethod
+        def eval(cls, arg):
+            if arg.is_Number:
+                return sp.tanh(arg)
+
+        def fdiff(self, argindex=1):
+            return sech2(self.args[0])
+
+        def _latex(self, printer):
+            return r"\tanh{\left(%s \right)}" % printer._print(self.args[0])
+
     def one(fn):
         return lambda a: fn(a[0])
 
@@ -85,14 +115,14 @@ def _toolkit() -> dict[str, Any]:
     builders: dict[str, Callable[[list], Any]] = {
         "exp": one(sp.exp), "log": one(sp.log), "sqrt": one(sp.sqrt), "abs": one(sp.Abs), "sign": one(sp.sign),
         "log1p": one(lambda u: sp.log(1 + u)), "expm1": one(lambda u: sp.exp(u) - 1),
-        "tanh": one(sp.tanh), "sinh": one(sp.sinh), "cosh": one(sp.cosh),
+        "tanh": one(tanh), "sinh": one(sp.sinh), "cosh": one(sp.cosh),
         "sin": one(sp.sin), "cos": one(sp.cos), "tan": one(sp.tan),
         "atan": one(sp.atan), "arctan": one(sp.atan), "asinh": one(sp.asinh), "arcsinh": one(sp.asinh),
         "atanh": one(sp.atanh), "arctanh": one(sp.atanh), "erf": one(sp.erf), "erfc": one(sp.erfc),
         "sigmoid": one(sigmoid), "softplus": one(softplus),
         "max": lambda a: sp.Max(*_fold(a, sp)), "min": lambda a: sp.Min(*_fold(a, sp)), "where": where,
     }
-    return {"sp": sp, "sigmoid": sigmoid, "softplus": softplus, "builders": builders}
+    return {"sp": sp, "sigmoid": sigmoid, "softplus": softplus, "tanh": tanh, "sech2": sech2, "builders": builders}
 
 
 def _build(node: ast.AST, env: Mapping[str, Any], tk: Mapping[str, Any]) -> Any:
@@ -243,8 +273,11 @@ def _symbolic(text, params, tree, tk, x, symbols, env) -> Compiled:
         modules = [_numpy_functions(), "numpy"]
         raw_f = sp.lambdify(args, stable, modules=modules)
         raw_df = sp.lambdify(args, derivative, modules=modules)
-        for raw in (raw_f, raw_df):  # everything printed is callable, constants are finite
-            _vectorised(raw, params)([0.5], **{p: 1.0 for p in params})
+        precise = [_mpmath_functions(), "mpmath"]
+        mp_f = sp.lambdify(args, stable, modules=precise)
+        mp_df = sp.lambdify(args, derivative, modules=precise)
+        for raw, mp in ((raw_f, mp_f), (raw_df, mp_df)):  # everything printed is callable, constants are finite
+            _vectorised(raw, params, mp)([0.5, 1e200], **{p: 1.0 for p in params})
     except UserError:
         raise
     except OverflowError:
@@ -254,8 +287,8 @@ def _symbolic(text, params, tree, tk, x, symbols, env) -> Compiled:
     except Exception as exc:  # noqa: BLE001 - SymPy's own failures on a whitelisted tree
         raise bad_expression(text, f"SymPy cannot handle it ({type(exc).__name__}: {_first_line(exc)})") from None
     smooth = not any(expr.has(fn) for fn in (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside))
-    return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params), _vectorised(raw_df, params),
-                    smooth)
+    return Compiled(text, params, expr, derivative, latex, _vectorised(raw_f, params, mp_f),
+                    _vectorised(raw_df, params, mp_df), smooth)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -272,48 +305,123 @@ def _check_finite(expr, sp) -> None:
 
 
 def _stabilise(expr, tk):
-    """Rewrite log(1+e^u) as softplus(u) and 1/(1+e^-u) as sigmoid(u): same values, no overflow."""
+    """Rewrite log(1+e^u) as softplus(u), 1/(1+e^-u) as sigmoid(u), log(1+u) as log1p(u) and e^u - 1 as
+    expm1(u): the same values, without overflow or cancellation."""
     sp = tk["sp"]
     w = sp.Wild("w")
     expr = expr.replace(sp.log(sp.exp(w) + 1), tk["softplus"](w))
     expr = expr.replace(1 / (sp.exp(w) + 1), tk["sigmoid"](-w))
-    return expr
+    from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
+
+    return optimize(expr, [log1p_opt, expm1_opt])
 
 
 def _numpy_functions() -> dict[str, Callable]:
-    """Numpy versions of what SymPy prints and numpy lacks."""
+    """Numpy versions of what SymPy prints and numpy lacks: the catalogue's stable primitives."""
     import numpy as np
+
+    from actviz.core import numerics as nx
 
     erf = np.frompyfunc(math.erf, 1, 1)
     erfc = np.frompyfunc(math.erfc, 1, 1)
-
-    def sigmoid(u):
-        e = np.exp(-np.abs(u))
-        return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-    def softplus(u):
-        return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
-
     return {
         # given as a function, Heaviside is not rewritten into a Piecewise (which makes SymPy solve inequalities)
         "Heaviside": lambda u, h0=0.5: np.heaviside(u, h0),
         "erf": lambda u: np.asarray(erf(u), dtype=float),
         "erfc": lambda u: np.asarray(erfc(u), dtype=float),
-        "sigmoid": sigmoid,
-        "softplus": softplus,
+        "sigmoid": nx.sigmoid,
+        "softplus": nx.softplus,
+        "sech2": nx.sech2,
+        "tanh": np.tanh,
     }
 
 
-def _vectorised(fn: Callable, params: tuple[str, ...]) -> Callable[..., Any]:
-    """``f(x, **params)`` returning a float array shaped like x, without numpy warnings."""
+def _mpmath_functions() -> dict[str, Callable]:
+    """The same functions for mpmath, the slow exact route taken where floats overflow."""
+    import mpmath
+
+    return {
+        "Heaviside": lambda u, h0=0.5: mpmath.mpf(1) if u > 0 else (mpmath.mpf(0) if u < 0 else mpmath.mpf(h0)),
+        "sigmoid": lambda u: 1 / (1 + mpmath.exp(-u)),
+        "softplus": lambda u: mpmath.log1p(mpmath.exp(u)),
+        "sech2": lambda u: mpmath.sech(u) ** 2,
+        "tanh": mpmath.tanh,
+    }
+
+
+MP_DIGITS = 40
+"""Working precision of the mpmath re-evaluation."""
+
+MP_MAX_POINTS = 20_000
+"""At most this many points of one call are re-evaluated with mpmath (each takes some 50 microseconds);
+beyond that the float results stand."""
+
+
+def _flagged(fn: Callable, x, args) -> "np.ndarray":
+    """Which elements of x raise an overflow, invalid or divide-by-zero flag when fn evaluates them:
+    one vectorised call when none does, then halves of the flagged part, down to single elements."""
+    import numpy as np
+
+    raised = [False]
+
+    def note(kind, flag):
+        raised[0] = True
+
+    def flags(idx):
+        raised[0] = False
+        with np.errstate(over="call", invalid="call", divide="call", under="ignore"):
+            fn(x[idx], *args)
+        return raised[0]
+
+    old = np.seterrcall(note)
+    try:
+        bad = np.zeros(x.shape, dtype=bool)
+        stack = [np.arange(x.size)] if x.size and flags(np.arange(x.size)) else []
+        while stack:
+            idx = stack.pop()
+            if idx.size == 1:
+                bad[idx[0]] = True
+                continue
+            for half in (idx[: idx.size // 2], idx[idx.size // 2:]):
+                if flags(half):
+                    stack.append(half)
+        return bad
+    finally:
+        np.seterrcall(old)
+
+
+def _mp_value(mp_fn: Callable, xv: float, args) -> float:
+    import mpmath
+
+    with mpmath.workdps(MP_DIGITS):
+        try:
+            v = mp_fn(mpmath.mpf(xv), *(mpmath.mpf(float(a)) for a in args))
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return math.nan
+        if isinstance(v, mpmath.mpc):
+            return float(v.real) if v.imag == 0 else math.nan
+        return float(v)
+
+
+def _vectorised(fn: Callable, params: tuple[str, ...], mp_fn: Callable | None = None) -> Callable[..., Any]:
+    """``f(x, **params)`` returning a float array shaped like x, without numpy warnings; elements whose
+    float evaluation overflowed or was invalid are taken from mpmath (``mp_fn``)."""
     import numpy as np
 
     def call(x, **values):
         x = np.asarray(x, dtype=float)
+        args = [np.float64(values[p]) for p in params]  # numpy scalars: overflow gives inf
         with np.errstate(all="ignore"):
-            out = fn(x, *(np.float64(values[p]) for p in params))  # numpy scalars: overflow gives inf
-            out = np.asarray(out, dtype=float)
-        return np.broadcast_to(out, x.shape).copy() if out.shape != x.shape else out
+            out = np.asarray(fn(x, *args), dtype=float)
+        out = np.broadcast_to(out, x.shape).copy() if out.shape != x.shape else out.copy()
+        if mp_fn is not None and x.size:
+            flat = x.reshape(-1)
+            bad = _flagged(fn, flat, args) & np.isfinite(flat)
+            idx = np.flatnonzero(bad)[:MP_MAX_POINTS]
+            if idx.size:
+                view = out.reshape(-1)
+                view[idx] = [_mp_value(mp_fn, float(flat[i]), args) for i in idx]
+        return out
 
     return call
 
