@@ -166,6 +166,7 @@ def pgf_figures(tmp_path_factory) -> Path:
         "phase": ["depth", "tanh", "--phase", "--style", "paper"],
         "loss": ["loss", "--kind", "margin", "--formula", "legend"],
         "optim": ["optim", "sgd", "adam", "--surface", "beale"],
+        "surface": ["surface", "swiglu", "geglu", "--samples", "40"],
     }
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pgf, "latex_engine", lambda: None)
@@ -181,7 +182,7 @@ def test_every_command_compiles_under_every_engine(pgf_figures, engine):
     if shutil.which(engine) is None:
         pytest.skip(f"needs {engine} (CI installs texlive-latex-base, texlive-luatex, texlive-xetex)")
     figures = sorted(p.stem for p in pgf_figures.glob("*.pgf"))
-    assert len(figures) == 14
+    assert len(figures) == 15
     body = "\n".join(f"\\resizebox{{\\textwidth}}{{!}}{{\\input{{{f}.pgf}}}}\\par" for f in figures)
     status, log = _compile(engine, pgf_figures, body, preamble="\\usepackage{graphicx}", name=f"all-{engine}")
     assert status == 0, log[-3000:]
@@ -270,17 +271,18 @@ def test_a_sheet_is_fitted_to_its_width_and_never_clipped():
     from actviz.render.fit import check_fits
 
     width = api.figure_size("page")[0]
-    fig = api.plot_figure([a.name for a in api.catalogue()], layout="grid", styles=["paper"], size=(width, None))
+    names = [a.name for a in api.catalogue() if not a.gated]  # one-input functions: what plot --all draws
+    fig = api.plot_figure(names, layout="grid", styles=["paper"], size=(width, None))
     assert fig.get_figwidth() == pytest.approx(width)
     check_fits(fig)  # again, and independently below: every title inside the figure, none over another
     renderer = fig.canvas.get_renderer()
     boxes = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.get_visible()]
-    assert len(boxes) == len(api.catalogue())
+    assert len(boxes) == len(names)
     for i, box in enumerate(boxes):
         assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1
         assert not any(box.overlaps(other) for other in boxes[i + 1:])
     with pytest.raises(UserError, match="too small for its text and panels"):
-        api.plot_figure([a.name for a in api.catalogue()], layout="grid", styles=["paper"], size=(width, 3.0))
+        api.plot_figure(names, layout="grid", styles=["paper"], size=(width, 3.0))
 
 
 def test_a_figure_whose_text_cannot_fit_is_refused_not_written(tmp_path):
@@ -309,6 +311,7 @@ GLYPH_COMMANDS = {
     "phase": ["depth", "tanh", "--phase", "--dpi", "30"],
     "loss": ["loss", "--kind", "margin", "--formula", "legend", "--dpi", "30"],
     "optim": ["optim", "sgd", "adam", "--surface", "beale", "--dpi", "30"],
+    "surface": ["surface", "swiglu", "geglu", "--samples", "40", "--dpi", "30"],
 }
 
 
