@@ -374,10 +374,12 @@ def test_a_training_frame_under_the_paper_style_tells_classes_by_marker():
 
     run = api.train("relu", hidden=[3], count=60, steps=5, frames=2)
     with rc_context(["paper"]):
-        frames = training.TrainingFrames(run, view="both")
+        frames = training.TrainingFrames(run, view="logit")
         assert frames.look.shaped and frames.look.names[:2] == ("blue", "orange")
-        shapes = {a.get_marker() for a in frames.moving if hasattr(a, "get_marker") and a.get_marker() != "None"}
-        assert len(shapes) == 2
+        shapes = {line.get_marker() for ax in frames.fig.axes for line in ax.get_lines()
+                  if line.get_linestyle() == "None" and line.get_marker() not in ("None", "", None)}
+        assert len(shapes) == 2  # one marker shape per class
+        assert any("score of orange" in t.get_text() for t in frames.fig.texts)  # labels say the class colours
     with rc_context(()):
         assert not training.TrainingFrames(run, view="logit").look.shaped
 
