@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure, FigureBase
 
     from actviz.core.datasets import Dataset
-    from actviz.core.fit import FitSettings
+    from actviz.core.fit import DataSettings, FitSettings
     from actviz.core.net import Architecture, TrainingRun
     from actviz.core.warp import WarpResult, WarpSettings
     from actviz.render.layout import FigureSettings
@@ -56,6 +56,13 @@ def _figure(size, dpi, styles, title=None, transparent=False, *, fig=None, ax=No
     check_own_figure_only(fig, ax, styles=styles, size=size, dpi=dpi)
     return FigureSettings(size=size, dpi=dpi if dpi is not None else default_dpi, styles=tuple(styles),
                           transparent=transparent, title=title)
+
+
+def _one_input(acts: Sequence[BoundActivation], command: str) -> Sequence[BoundActivation]:
+    """Refuse gated functions, which have no curve (they take two inputs), before any work."""
+    for act in acts:
+        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
+    return acts
 
 
 def _choice(value: str, choices: Sequence[str], what: str) -> str:
@@ -120,7 +127,7 @@ def select_specs(specs: Iterable[str], *, family: str | None = None, all_: bool 
 
 
 def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-           x: np.ndarray | None = None, command: str = "plot") -> list[Curve]:
+           x: np.ndarray | None = None, progress: Progress | None = None, command: str = "plot") -> list[Curve]:
     """x, f(x) and f'(x) for each activation, on an even grid or at the given points.
 
     Parameters
@@ -136,6 +143,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
         Explicit points.
     command : str
         Names the caller when a gated function (which has no curve) is refused.
+    progress : callable, optional
+        Wraps the pieces of work (e.g. :func:`actviz.progress.tracker`); the values are the same.
 
     Returns
     -------
@@ -145,12 +154,11 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     from actviz.core.spec import parse_curve
 
     parsed = [parse_curve(s) for s in specs]
-    if not parsed:
+    acts = _one_input([a for a, _ in parsed], command)  # a gated function has no curve: refused before any work
+    if not acts:
         raise UserError("no activation given")
-    for act, _ in parsed:  # a gated function has no curve: refuse it before any work
-        act.require_kind(("elementwise", "vector", "widening", "pooling"), command)
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
-    return evaluate([a for a, _ in parsed], points, [st for _, st in parsed])
+    return evaluate(acts, points, progress, [st for _, st in parsed])
 
 
 LAYOUTS = ("overlay", "grid")
@@ -171,7 +179,7 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
                 formula: str | None = None, size: tuple[float, float | None] | None = None, dpi: float | None = None,
                 styles: Sequence[str] = (), labels: Sequence[str | None] | None = None,
                 colors: Sequence[str | None] | None = None, linestyles: Sequence[str | None] | None = None,
-                ncols: int | None = None, fig: "FigureBase | None" = None,
+                ncols: int | None = None, progress: Progress | None = None, fig: "FigureBase | None" = None,
                 ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
     """A Figure of f(x) and f'(x), or the same drawn into your own Figure, SubFigure or Axes.
 
@@ -208,6 +216,8 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
         formulas), matplotlib colours (``"C3"``, ``"#d62728"``, ``"k"``), line styles (``"--"``, ``":"``).
     ncols : int, optional
         Panels per row of the grid layout (default: as many as fit).
+    progress : callable, optional
+        Wraps the pieces of evaluation work (e.g. :func:`actviz.progress.tracker`).
     fig : matplotlib Figure or SubFigure, optional
         Draw the panels into it (e.g. one cell of your own grid, ``fig.add_subfigure(gs[0, 1])``).
     ax : matplotlib Axes or sequence of Axes, optional
@@ -222,7 +232,7 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
     from actviz.core.spec import CurveStyle
 
     _choice(layout, LAYOUTS, "layout")
-    data = curves(specs, xlim=xlim, samples=samples)
+    data = curves(specs, xlim=xlim, samples=samples, progress=progress)
     extra = zip(_per_curve(labels, len(data), "labels"), _per_curve(colors, len(data), "colors"),
                 _per_curve(linestyles, len(data), "linestyles"))
     data = [replace(c, style=c.style.merged(CurveStyle(*e))) for c, e in zip(data, extra)]
@@ -372,11 +382,12 @@ def warp_settings(activations: Sequence[str | BoundActivation] | None = None, ns
                              scale=scale, weights=weights, bias=bias, grid=grid)
 
 
-def compute_warp(settings: "WarpSettings") -> "WarpResult":
-    """Push the spiral through every activation at every width of validated ``settings``."""
+def compute_warp(settings: "WarpSettings", progress: Progress | None = None) -> "WarpResult":
+    """Push the spiral through every activation at every width of validated ``settings``
+    (``progress`` wraps the sequence of panels, e.g. :func:`actviz.progress.tracker`)."""
     from actviz.core import warp
 
-    return warp.compute(settings)
+    return warp.compute(settings, progress)
 
 
 def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: Sequence[int] = (2, 5, 30), *,
@@ -698,14 +709,17 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
 
 def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
                     figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
-                    progress: Progress | None = None, regions: bool = False, fig=None, ax=None) -> "Figure":
-    """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`)."""
+                    progress: Progress | None = None, regions: bool = False,
+                    steps: Callable[[int], None] | None = None, fig=None, ax=None) -> "Figure":
+    """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`);
+    ``steps(k)`` hears of every k training steps done, over all the networks."""
     from actviz.render.figure import as_axes, check_own_figure_only
 
     check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
     if ax is not None:
         as_axes(ax, len(archs), f"a figure of {len(archs)} model{'s' if len(archs) != 1 else ''}")
-    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress)
+    panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress,
+                             steps=steps)
     return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols, fig=fig,
                          ax=ax)
 
@@ -721,7 +735,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings", *,
-                    segments: bool = False, regions: bool = False, progress: Progress | None = None) -> "list[Panel]":
+                    segments: bool = False, regions: bool = False, progress: Progress | None = None,
+                    steps: Callable[[int], None] | None = None) -> "list[Panel]":
     """Train each architecture on ``data`` and return one panel per network, for :func:`panels_figure`.
 
     Parameters
@@ -736,6 +751,8 @@ def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: 
         Give every panel its exact cells (``panel.regions``); a smooth activation is refused.
     progress : callable, optional
         Wraps the sequence of networks to train.
+    steps : callable, optional
+        Called with the number of training steps done since its last call, over all the networks.
 
     Returns
     -------
@@ -752,7 +769,7 @@ def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: 
     box = data_box(data)
     panels = []
     for arch in (progress(archs) if progress else archs):
-        run = run_training(arch, data, settings)
+        run = run_training(arch, data, settings, steps)
         cells = boundary = None
         if (segments or regions) and exact.is_piecewise_linear(arch.act):
             cells = exact.linear_regions(arch, run.final.theta, box)
@@ -1366,3 +1383,148 @@ def citations(names: Iterable[str] = (), *, all_: bool = False) -> str:
 def framework_entries(framework: str) -> list:
     """(entry, ship) pairs of one framework (torch, keras, jax, flax, hf): its spellings, defaults, entries."""
     return _registry().framework(framework)
+
+
+# ---- checks before work: what a request will need, refused up front (issue 14) ---------------
+
+__all__ += ["check_data", "check_plot", "check_training", "check_warp"]
+
+BOUNDARY_RASTER = 300 * 300
+"""Points at which ``boundary`` evaluates each network for its decision regions."""
+
+
+def _probe(fns, lo: float, hi: float, samples: int):
+    """Seconds per point of evaluating ``fns`` together, and their values on up to 2048 points of [lo, hi]."""
+    from actviz.core.budgets import seconds_per_point
+
+    return seconds_per_point(fns, lo, hi, max(2, min(samples, 2048)))
+
+
+def _padded(values: Sequence[np.ndarray]) -> tuple[float, float] | None:
+    """The y-limits the curve renderer fits to ``values`` (None: no finite value)."""
+    finite = [v[np.isfinite(v)] for v in values]
+    finite = [v for v in finite if v.size]
+    if not finite:
+        return None
+    lo, hi = min(float(v.min()) for v in finite), max(float(v.max()) for v in finite)
+    with np.errstate(all="ignore"):
+        span = hi - lo if hi - lo >= 1e-9 else max(abs(hi), 1.0)
+        return lo - 0.06 * span, hi + 0.06 * span
+
+
+def check_plot(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
+               samples: int = 801, layout: str = "overlay", derivative: bool = True,
+               ylim: tuple[float, float] | None = None, dylim: tuple[float, float] | None = None,
+               formula: str | None = None, styles: Sequence[str] = ()) -> None:
+    """Refuse, before any work, a plot that could not be drawn or would exhaust the budgets: curves with no
+    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold.
+
+    Parameters
+    ----------
+    specs, xlim, samples, layout, derivative, ylim, dylim, formula, styles
+        As for :func:`plot_figure`.
+    """
+    from actviz.core import budgets
+    from actviz.core.curves import check_grid
+
+    from actviz.core.spec import parse_curve
+
+    _choice(layout, LAYOUTS, "layout")
+    check_grid(xlim, samples)
+    acts = _one_input([parse_curve(s)[0] for s in specs], "plot")  # settings after ';' say how it is drawn
+    seconds, values = _probe([a.f for a in acts] + [a.df for a in acts], xlim[0], xlim[1], samples)
+    ys, dys = values[:len(acts)], values[len(acts):]
+    for act, y in zip(acts, ys):
+        # a curve needs two finite points (exp(1000)*x is finite at x = 0 only)
+        if np.isfinite(y).sum() < 2 and np.isfinite(act.f(np.linspace(*xlim, samples))).sum() < 2:
+            raise UserError(f"{act.spec} has no finite value for x in [{xlim[0]:g}, {xlim[1]:g}] but at one point at "
+                            f"most: nothing to draw; choose another --xlim")
+    panels = [(ys, ylim, "f")] + ([(dys, dylim, "f'")] if derivative else [])
+    if layout == "grid":
+        panels = [([y, *([dy] if derivative else [])], ylim, "f") for y, dy in zip(ys, dys)]
+    for series, given, name in panels:
+        fitted = None if given is not None else _padded(series)
+        if fitted is not None and not all(map(np.isfinite, fitted)):
+            raise UserError(f"the values of {name} reach {max(float(np.nanmax(np.abs(v[np.isfinite(v)]), initial=0)) for v in series):.3g}: "
+                            f"too large to draw; give a narrower --xlim or set {'--ylim' if name == 'f' else '--dylim'}")
+    shown = formula or ("title" if layout == "grid" else "none")
+    if shown != "none" and not (shown == "title" and layout == "overlay" and len(acts) > 1):
+        from actviz.render.text import check_text
+
+        for act in acts:
+            check_text(act.latex, f"formula of {act.spec}", styles)
+    lines = 2 if derivative else 1
+    cost = budgets.curves_cost(samples, len(acts), lines=lines, panels=len(acts) if layout == "grid" else lines,
+                               eval_seconds=seconds)
+    budgets.check_cost("this plot", cost, "use fewer --samples or functions")
+
+
+def check_data(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
+               samples: int = 101, x: Sequence[float] | None = None, fmt: str = "csv") -> None:
+    """Refuse, before any work, a table that would exhaust the budgets (see :func:`curves`).
+
+    Parameters
+    ----------
+    specs, xlim, samples, x
+        As for :func:`curves`.
+    fmt : {"csv", "tsv", "json"}
+    """
+    from actviz.core import budgets
+    from actviz.core.curves import check_grid
+
+    acts = _one_input([as_bound(s) for s in specs], "data")
+    if x is None:
+        check_grid(xlim, samples)
+        lo, hi, rows = xlim[0], xlim[1], samples
+    else:
+        lo, hi, rows = min(x), max(x), len(x)
+    seconds, _ = _probe([a.f for a in acts] + [a.df for a in acts], lo, hi if hi > lo else lo + 1, rows)
+    cost = budgets.table_cost(rows, 1 + 2 * len(acts), fmt, eval_seconds=seconds)
+    budgets.check_cost("this table", cost, "use fewer --samples or functions")
+
+
+def check_warp(settings: "WarpSettings", *, frames: int = 0, pixels: int = 0, metrics: bool = False) -> None:
+    """Refuse, before any work, a warp (figure, animation of ``frames`` frames of ``pixels`` pixels,
+    metrics) that would exhaust the budgets."""
+    from actviz.core import budgets
+
+    reach = 2 * settings.scale + settings.bias
+    seconds, _ = _probe([a.f for a in settings.acts], -reach, reach, 2048)
+    grid_points = 18 * 201 if settings.grid else 0
+    cost = budgets.warp_cost(settings.ns, len(settings.acts), points=settings.points, grid_points=grid_points,
+                             frames=frames, pixels=pixels, act_seconds=2 * seconds / len(settings.acts),
+                             metrics=metrics)
+    budgets.check_cost("this warp", cost, "use fewer or smaller --n, fewer --points or --frames, or no --grid")
+
+
+def check_training(archs: Sequence["Architecture"], data: "DataSettings", settings: "FitSettings", *, frames: int = 0,
+                   pixels: int = 0, view: str = "logit", raster: int = 0) -> None:
+    """Refuse, before any work, training runs that would exhaust the budgets: with ``frames``, an animation
+    of that many frames of ``pixels`` pixels whose input view evaluates the network at ``raster`` points a
+    frame; without, decision regions over ``raster`` points per network.
+
+    ``data`` is a :class:`~actviz.core.fit.DataSettings` (nothing is generated).
+    """
+    from actviz.core import budgets
+
+    total = budgets.Cost(0.0, 0.0)
+    for arch in archs:
+        seconds, _ = _probe([arch.act.f, arch.act.df], -5.0, 5.0, 2048)
+        layers = (2, *arch.hidden, arch.classes)
+        batch = min(settings.batch or data.count, data.count)
+        kept = len(settings.record())
+        if frames:
+            rasters = [data.count + 2 * 13 * 120 + 2000]
+            if view in ("input", "both"):
+                rasters.append(raster)
+            evaluations = frames
+        else:
+            rasters, evaluations = [raster], 1
+        cost = budgets.network_cost(layers, count=data.count, batch=batch, steps=settings.steps, snapshots=kept,
+                                    act_seconds=seconds, rasters=rasters, evaluations=evaluations)
+        total = total.peak(cost)
+    if frames:
+        total = total + budgets.Cost(budgets.animation_mb(frames, pixels) + 4 * pixels / 1e6,
+                                     frames * budgets.FRAME_SECONDS)
+    what = "this training run" if len(archs) == 1 else f"training these {len(archs)} networks"
+    budgets.check_cost(what, total, "use a smaller --count, --hidden or --steps" + (", or fewer --frames" if frames else ""))

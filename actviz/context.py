@@ -28,6 +28,10 @@ class Limits:
     """Largest image, in millions of pixels."""
     max_animation_mb: float = 2048.0
     """Largest amount of frame memory an animation may hold, in MB."""
+    max_memory_mb: float = 4096.0
+    """Largest estimated peak memory of one request, in MB (see :mod:`actviz.core.budgets`)."""
+    max_minutes: float = 15.0
+    """Longest estimated run time of one request, in minutes."""
 
 
 @dataclass
@@ -43,6 +47,10 @@ class Context:
     verbosity: int = 0
     reporter: Reporter | None = None
     registry: Any = None
+    confine: str | None = None
+    """A folder every file the run reads or writes must lie in, symlinks followed (a spec's folder)."""
+    validate_only: bool = False
+    """Only check the request: a command stops at :func:`validated` (a spec's validation)."""
 
     def __enter__(self) -> "Context":
         self.__dict__.setdefault("_tokens", []).append(_CURRENT.set(self))
@@ -85,3 +93,14 @@ def note(message: str, level: int = 1) -> None:
     """Print ``actviz: message`` to stderr when the verbosity is at least ``level``."""
     if current().verbosity >= level:
         print(f"actviz: {message}", file=sys.stderr)
+
+
+class Validated(Exception):
+    """Raised by :func:`validated` in a context that only checks requests (not an error)."""
+
+
+def validated() -> None:
+    """Say that a command's settings are all checked, before any work: when the run only validates
+    (``actviz render`` checking a spec's entries) the command stops here. Every command calls it."""
+    if current().validate_only:
+        raise Validated

@@ -47,7 +47,19 @@ def bar_wanted() -> bool:
 
 @contextlib.contextmanager
 def step_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A terminal bar advanced by ``update(k)`` (training steps); None when no bar is wanted."""
+    """A terminal bar advanced by ``update(k)`` (training steps); inside ``actviz render`` the steps go to
+    the run's reporter; None when no bar is wanted."""
+    report = context.current().reporter
+    if report is not None:
+        done = 0
+
+        def update(k: int) -> None:
+            nonlocal done
+            done = min(done + k, total)
+            report(done, total)
+
+        yield update
+        return
     if not bar_wanted():
         yield None
         return

@@ -54,8 +54,13 @@ def test_an_entry_definition_is_its_own_on_any_worker_count(actviz, tmp_path, jo
         output = "b.png"
     """))
     r = actviz("render", "-j", jobs, tmp_path / "s.toml")
-    assert r.exit_code == 1 and "1 of 2 figures failed: b.png" in r.stderr
-    assert (tmp_path / "a.png").exists() and not (tmp_path / "b.png").exists()
+    # each entry is checked in a context of its own before anything is drawn: b cannot see a's name
+    assert r.exit_code == 2 and "figure 2 (b.png): key 'args': unknown activation 'mine'" in r.stderr
+    assert not (tmp_path / "a.png").exists() and not (tmp_path / "b.png").exists()
+    (tmp_path / "s.toml").write_text((tmp_path / "s.toml").read_text().replace('args = ["mine"]', 'args = ["tanh"]'))
+    r = actviz("render", "-j", jobs, tmp_path / "s.toml")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "a.png").exists() and (tmp_path / "b.png").exists()
 
 
 def test_registering_first_keeps_the_built_ins():

@@ -80,15 +80,21 @@ def test_later_styles_win_and_matplotlib_and_user_styles_work(tmp_path):
     assert ((px[..., 0] == 255) & (px[..., 1] == 0) & (px[..., 2] == 0)).mean() > 0.2
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ("no.such.key: 1\n", "no.such.key"),
-    ("lines.linewidth: thick\n", "thick"),
+@pytest.mark.parametrize("content, fragment, secret", [
+    ("no.such.key: 1\n", "line 1 names an unknown setting", "no.such.key"),
+    ("# fine\nlines.linewidth: thick\n", "line 2 has a value the setting does not take", "thick"),
+    ("root:$6$salt$hash:19000:0:99999:7:::\n", "line 1 names an unknown setting", "salt"),
+    ("just words\n", "line 1 is not a 'key: value' setting", "words"),
+    ("\xff\xfe binary", "not UTF-8 text", "binary"),
 ])
-def test_bad_style_files_are_user_errors(actviz, tmp_path, content, fragment):
+def test_bad_style_files_are_user_errors_that_never_echo_the_file(actviz, tmp_path, content, fragment, secret):
+    """The line number and what is wrong, never the line: a file named by mistake (or by a stranger's spec)
+    must not come out in an error message."""
     bad = tmp_path / "bad.mplstyle"
-    bad.write_text(content)
+    bad.write_bytes(content.encode("latin-1"))
     r = actviz("plot", "relu", "--style", bad, "-o", tmp_path / "x.png")
     assert r.exit_code == 2 and fragment in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert secret not in r.stderr
     assert not (tmp_path / "x.png").exists()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 
 from actviz.errors import UserError
-from actviz.progress import tracker
 from actviz.cli.options import check_output, define_option, figure_options
 from actviz.cli.train import set_quiet, training_options, training_settings
 
@@ -47,6 +46,7 @@ def boundary(models, output, units, regions, points, ncols, title, styles, size,
       actviz boundary sigmoid tanh relu elu --hidden 8 --data moons -o moons.pdf
     """
     from actviz import api
+    from actviz.context import validated
     from actviz.core import net
     from actviz.render.layout import DPI, IMAGE_FORMATS, FigureSettings, boundary_layout, parse_size
 
@@ -66,9 +66,14 @@ def boundary(models, output, units, regions, points, ncols, title, styles, size,
         for arch in archs:
             if not is_piecewise_linear(arch.act):
                 raise UserError(refusal(arch.act, "--regions needs"))
+    api.check_training(archs, data, fit, pixels=0, raster=api.BOUNDARY_RASTER)
+    validated()
+
+    from actviz.progress import step_bar
+
     ds = data.make()
-    panels = api.boundary_panels(archs, ds, fit, segments=units or regions, regions=regions,
-                                 progress=tracker("training"))
+    with step_bar(fit.steps * len(archs), "training") as update:
+        panels = api.boundary_panels(archs, ds, fit, segments=units or regions, regions=regions, steps=update)
     fig = api.panels_figure(panels, ds, figure, units=units, regions=regions, points=points, ncols=cols)
     api.save(fig, output, styles=figure.styles, dpi=figure.dpi, transparent=figure.transparent)
     if units or regions:

@@ -24,12 +24,14 @@ def cite(activations, all_, output) -> None:
       actviz cite --all -o catalogue.bib
     """
     from actviz import api
-    from actviz.atomic import prepare_output, write_text
+    from actviz.atomic import check_output, echo, write_text
+    from actviz.context import validated
 
     if output:
-        prepare_output(output)
+        check_output(output)
     text = api.citations(activations, all_=all_)
+    validated()
     if output:
         write_text(output, text)
     else:
-        click.echo(text, nl=False)
+        echo(text)

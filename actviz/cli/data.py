@@ -49,43 +49,59 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from pathlib import Path
 
     from actviz import api
-    from actviz.atomic import check_output, write_text
+    from actviz.atomic import check_output, echo, write_text
+    from actviz.context import validated
     from actviz.core.curves import table
+    from actviz.progress import tracker
     from actviz.tables import format_table
 
-    if output:
+    if output is not None:
         check_output(output)
     if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else "csv"
+        suffix = Path(output).suffix.lower().lstrip(".") if output is not None else "csv"
         if suffix not in FORMATS:
             raise UserError(f"cannot tell the format of {Path(output).name!r}: name it .csv, .tsv or .json, "
                             f"or give --format")
         fmt = suffix
-    x = parse_points(points) if points else None
-    bound = [api.activation(s) for s in activations]  # activations only: ';label=...' is for plot's curves
-    if any(b.act.gated for b in bound):
-        text = _gated_table(api, bound, xlim, samples, x, fmt)
-        if output:
+    x = parse_points(points) if points is not None else None
+    acts = [api.activation(a) for a in activations]  # activations only: ';label=...' is for plot's curves
+    if any(b.act.gated for b in acts):
+        _check_gated_table(acts, samples, x, fmt)
+        validated()
+        text = _gated_table(api, acts, xlim, samples, x, fmt)
+        if output is not None:
             write_text(output, text)
         else:
-            click.echo(text, nl=False)
+            echo(text)
         return
-    columns, rows = table(api.curves(bound, xlim=xlim, samples=samples, x=x, command="data"))
+    api.check_data(acts, xlim=xlim, samples=samples, x=x, fmt=fmt)
+    validated()
+    columns, rows = table(api.curves(acts, xlim=xlim, samples=samples, x=x, progress=tracker("evaluating"),
+                                     command="data"))
     text = format_table(columns, rows, fmt)
-    if output:
+    if output is not None:
         write_text(output, text)
     else:
-        click.echo(text, nl=False)
+        echo(text)
+
+
+def _check_gated_table(bound, samples, x, fmt) -> None:
+    """Refuse, before any work, a grid of gated functions that is not one or would exhaust the budgets."""
+    from actviz.core import budgets
+    from actviz.core.gated import MAX_GRID, require_gated
+
+    require_gated(bound, "data with a gated function")  # one-input and gated functions do not share a table
+    if x is None and not 2 <= samples <= MAX_GRID:
+        raise UserError(f"samples must be between 2 and {MAX_GRID:,} per axis for a gated function, got {samples}")
+    side = len(x) if x is not None else samples
+    cost = budgets.table_cost(side * side, 2 + 3 * len(bound), fmt, eval_seconds=0.0)
+    budgets.check_cost("this table", cost, "use fewer --samples or functions")
 
 
 def _gated_table(api, bound, xlim, samples, x, fmt) -> str:
     """The grid a x b of gated functions: a, b, then f, da, db per function (b varies slowest)."""
-    from actviz.core.gated import MAX_GRID, require_gated
     from actviz.tables import column_name, format_table
 
-    require_gated(bound, "data with a gated function")  # one-input and gated functions do not share a table
-    if x is None and samples > MAX_GRID:
-        raise UserError(f"samples must be between 2 and {MAX_GRID:,} per axis for a gated function, got {samples}")
     surfaces = api.surfaces(bound, alim=xlim, blim=xlim, samples=samples, a=x, b=x)
     columns, taken = ["a", "b"], {"a", "b"}
     for s in surfaces:  # named as the curves' columns are: pgfplots reads them unquoted

@@ -179,6 +179,11 @@ def depth(activations, output, inits, layers, width, input_dim, inputs, input_va
                             else None, dpi or DPI["image"], styles, transparent, title)
     if output is not None:
         figure.check_pixels(default)
+    from actviz.atomic import check_distinct
+    from actviz.context import validated
+
+    check_distinct({"-o": output, "--data": data_path})
+    validated()
 
     if phase:
         result = api.compute_phase(settings)

@@ -58,6 +58,10 @@ def layers(activation, output, points, curves, grid, title, styles, size, dpi, t
     figure = FigureSettings(parse_size(size, default, ratio=default[1] / default[0], minimum=(2.2 * panels, 3.2)),
                             dpi or DPI["image"], styles, transparent, title)
     figure.check_pixels(default)
+    from actviz.context import validated
+
+    api.check_training([arch], data, fit, pixels=0, raster=api.BOUNDARY_RASTER)
+    validated()
 
     with step_bar(fit.steps, "training") as update:
         run = api.run_training(arch, data.make(), fit, progress=update)

@@ -104,6 +104,7 @@ def list_cmd(family: str | None, framework: str | None, as_json: bool, with_gain
       actviz list --framework jax
       actviz list --gain
     """
+    from actviz.atomic import echo
     from actviz.core.registry import current
 
     registry = current()
@@ -116,9 +117,9 @@ def list_cmd(family: str | None, framework: str | None, as_json: bool, with_gain
                 entry = _json_entry(a)
                 entry["framework"] = {"name": framework, **s.as_dict()}
                 records.append(entry)
-            click.echo(json.dumps(records, indent=2))
+            echo(json.dumps(records, indent=2) + "\n")
         else:
-            click.echo(framework_table(pairs, framework))
+            echo(framework_table(pairs, framework) + "\n")
         return
     gains = None
     if with_gain or gain_var is not None:
@@ -130,6 +131,6 @@ def list_cmd(family: str | None, framework: str | None, as_json: bool, with_gain
         records = [_json_entry(a) for a in acts]
         for record, g in zip(records, gains or ()):
             record["gain"] = g
-        click.echo(json.dumps(records, indent=2))
+        echo(json.dumps(records, indent=2) + "\n")
     else:
-        click.echo(catalogue_table(acts, gains))
+        echo(catalogue_table(acts, gains) + "\n")

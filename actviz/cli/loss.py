@@ -76,25 +76,60 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
             raise UserError(f"bad {name} {lim[0]:g} {lim[1]:g}: needs two finite numbers, the first smaller")
     if points is not None and not table:
         raise UserError("--x gives the points of a table: write to .csv, .tsv or .json, or use --xlim/--samples")
+    if not table:
+        # as for plot: a height left open is the figure's to choose (the legend's rows, the sheet's rows)
+        figsize = read_size(size) if size else None
+        dpi = dpi or 150
+        if layout == "overlay":
+            w, h = figsize or OVERLAY_SIZE
+            check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
+        elif figsize and figsize[1] is not None:
+            check_pixels(figsize, dpi)
+    check_losses(losses, kind, xlim, samples or (101 if table else 801), points, table and suffix.lstrip("."),
+                 derivative, layout)
     if table:
         from actviz.atomic import write_text
         from actviz.core.curves import table as curve_table
         from actviz.core.spec import parse_points
         from actviz.tables import format_table
 
-        x = parse_points(points) if points else None
+        x = parse_points(points) if points is not None else None
         curves = api.loss_curves(list(losses), kind=kind, xlim=xlim, samples=samples or 101, x=x)
         write_text(output, format_table(*curve_table(curves), suffix.lstrip(".")))
         return
-    # as for plot: a height left open is the figure's to choose (the legend's rows, the sheet's rows)
-    figsize = read_size(size) if size else None
-    dpi = dpi or 150
-    if layout == "overlay":
-        w, h = figsize or OVERLAY_SIZE
-        check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
-    elif figsize and figsize[1] is not None:
-        check_pixels(figsize, dpi)
     fig = api.loss_figure(list(losses), kind=kind, xlim=xlim, samples=samples or 801, layout=layout,
                           derivative=derivative, ylim=ylim, dylim=dylim, title=title, legend=legend, formula=formula,
                           size=figsize, dpi=dpi, styles=styles)
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    api.save(fig, output, dpi=dpi, transparent=transparent)
+
+
+def check_losses(specs, kind, xlim, samples: int, points, table: str | bool, derivative: bool, layout: str) -> None:
+    """Everything a loss figure or table needs, checked before any work (then ``validated()``): the losses
+    and their kind, the grid or the points, and the memory and time budgets."""
+    from actviz import api
+    from actviz.context import validated
+    from actviz.core import budgets, losses
+    from actviz.core.curves import check_grid
+    from actviz.core.spec import parse_points
+
+    bound = [api.loss(s) for s in specs]
+    if kind is not None:
+        bound += [losses.BoundLoss(entry, entry.defaults()) for entry in losses.of_kind(kind)]
+    if not bound:
+        raise UserError("no loss given; name at least one (e.g. hinge), or use --kind")
+    lo, hi = xlim or losses.DEFAULT_XLIM[losses.one_kind(bound)]
+    if points is not None:
+        x = parse_points(points)
+        rows, lo, hi = len(x), min(x), max(max(x), min(x) + 1)
+    else:
+        check_grid((lo, hi), samples)
+        rows = samples
+    seconds, _ = budgets.seconds_per_point([b.f for b in bound] + [b.df for b in bound], lo, hi, min(rows, 2048))
+    if table:
+        cost = budgets.table_cost(rows, 1 + 2 * len(bound), table, eval_seconds=seconds)
+    else:
+        lines = 2 if derivative else 1
+        cost = budgets.curves_cost(rows, len(bound), lines=lines, panels=len(bound) if layout == "grid" else lines,
+                                   eval_seconds=seconds)
+    budgets.check_cost("this table" if table else "this figure", cost, "use fewer --samples or losses")
+    validated()

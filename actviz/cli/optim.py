@@ -109,6 +109,15 @@ def optim(optimizers, output, surface, start, xlim, ylim, steps, lr, rule, grid,
             from actviz.core.budgets import check_animation
 
             check_animation(frames, round(figsize[0] * dpi), round(figsize[1] * dpi), encoding.held_bytes_per_pixel)
+    from actviz.context import validated
+    from actviz.core import optim as optimizers_, race as races, surfaces
+
+    surfaces.get(surface).with_view(xlim, ylim, start)  # checked here too, so that a spec finds mistakes before work
+    if len(optimizers) > races.MAX_OPTIMIZERS:
+        raise UserError(f"at most {races.MAX_OPTIMIZERS} optimisers in one race, got {len(optimizers)}")
+    for spec in optimizers:
+        optimizers_.parse(spec)
+    validated()
     result = api.race(list(optimizers), surface=surface, start=start, xlim=xlim, ylim=ylim, steps=steps, lr=lr,
                       rule=rule, grid=rates, noise=noise, seed=seed)
     if suffix in TABLE_EXTS:

@@ -1,7 +1,9 @@
 """Options and helpers shared by the commands, defined once."""
 from __future__ import annotations
 
+import copy
 import functools
+import re
 import warnings
 from typing import Callable
 
@@ -19,6 +21,74 @@ class FloatRange(click.FloatRange):
         if rv != rv:
             self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
         return rv
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+\Z")
+_ASCII_FLOAT = re.compile(r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)\Z", re.I)
+
+
+class _Strict:
+    """Mixed into a copy of a number type: only ASCII digits (and inf/nan words for floats) get through.
+
+    Python's int() and float() take '١٢', full-width digits and '1_000'; a value such as '²' must be
+    a user error here, not a number or a crash later."""
+
+    _pattern: re.Pattern
+    _kind: str
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not self._pattern.match(value.strip()):
+            self.fail(f"{value!r} is not a valid {self._kind}.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_STRICT_CLASSES: dict[type, type] = {}
+
+
+class _NoNul:
+    """Mixed into a copy of a path type: a NUL character (possible from a spec, never from a shell) is a
+    user error, not a crash in os.stat."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            shown = value.replace("\0", "\\0")
+            self.fail(f"{shown!r} contains a NUL character.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _strict_type(kind: click.ParamType) -> click.ParamType:
+    if isinstance(kind, click.Path) and not isinstance(kind, _NoNul):
+        cls = type(kind)
+        if cls not in _STRICT_CLASSES:
+            _STRICT_CLASSES[cls] = type(f"Strict{cls.__name__}", (_NoNul, cls), {})
+        fixed = object.__new__(_STRICT_CLASSES[cls])
+        fixed.__dict__.update(kind.__dict__)
+        return fixed
+    if isinstance(kind, click.Tuple):
+        fixed = copy.copy(kind)
+        fixed.types = [_strict_type(t) for t in kind.types]
+        return fixed
+    if isinstance(kind, _Strict) or not isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return kind
+    cls = type(kind)
+    if cls not in _STRICT_CLASSES:
+        integer = isinstance(kind, click.types.IntParamType)
+        _STRICT_CLASSES[cls] = type(f"Strict{cls.__name__}", (_Strict, cls),
+                                    {"_pattern": _ASCII_INT if integer else _ASCII_FLOAT,
+                                     "_kind": "integer" if integer else "float"})
+    fixed = object.__new__(_STRICT_CLASSES[cls])
+    fixed.__dict__.update(kind.__dict__)
+    return fixed
+
+
+def strict_numbers(command: click.Command) -> click.Command:
+    """Make every integer and float option and argument of ``command`` read ASCII digits only
+    (applied by the command group to every command it loads, so that no command can forget)."""
+    if not getattr(command, "_actviz_strict", False):
+        for param in command.params:
+            param.type = _strict_type(param.type)
+        command._actviz_strict = True
+    return command
 
 
 def output_option(exts: str) -> Callable:
@@ -55,6 +125,10 @@ def figure_options(fn: Callable) -> Callable:
     def wrapper(*args, svg_text: bool = False, **kwargs):
         if svg_text:
             kwargs["styles"] = (*kwargs.get("styles", ()), "svgtext")
+        if kwargs.get("styles"):  # unknown styles, files outside a spec's folder: before any work
+            from actviz.render.style import check as check_styles
+
+            check_styles(kwargs["styles"])
         if kwargs.get("title"):
             from actviz.render.text import check_text
 

@@ -46,12 +46,15 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
       actviz plot --all --size page -o catalogue.png
     """
     from actviz import api
+    from actviz.context import validated
     from actviz.core.spec import parse_curve
+    from actviz.progress import tracker
     from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, read_size
 
     check_output(output, IMAGE_FORMATS)
     for name, lim in (("--ylim", ylim), ("--dylim", dylim)):
-        if lim is not None and not (math.isfinite(lim[0]) and math.isfinite(lim[1]) and lim[0] < lim[1]):
+        if lim is not None and not (math.isfinite(lim[0]) and math.isfinite(lim[1]) and lim[0] < lim[1]
+                                    and math.isfinite(lim[1] - lim[0])):
             raise UserError(f"bad {name} {lim[0]:g} {lim[1]:g}: needs two finite numbers, the first smaller")
     for spec in activations:
         parse_curve(spec)  # each ACT, and how it is drawn, is checked before anything is computed
@@ -68,7 +71,10 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
         check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
     elif figsize and figsize[1] is not None:
         check_pixels(figsize, dpi)
+    api.check_plot(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim, dylim=dylim,
+                   formula=formula, styles=styles)
+    validated()
     fig = api.plot_figure(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim,
                           dylim=dylim, title=title, legend=legend, formula=formula, size=figsize, dpi=dpi,
-                          styles=styles)
+                          styles=styles, progress=tracker("evaluating"))
     api.save(fig, output, dpi=dpi, transparent=transparent)

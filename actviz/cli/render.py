@@ -24,7 +24,9 @@ PRELOAD = ("actviz.cli.main", "actviz.core.catalogue", "actviz.render.figure", "
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Render every figure, even those up to date.")
 @click.option("-n", "--dry-run", is_flag=True, help="Only list what is stale and why; render nothing.")
-def render(spec, jobs, force, dry_run) -> None:
+@click.option("--allow-outside", is_flag=True,
+              help="Let the spec read and write files outside its own folder (refused by default).")
+def render(spec, jobs, force, dry_run, allow_outside) -> None:
     """Render every stale figure of a TOML spec, in parallel.
 
     Each [[figure]] names a command, its arguments exactly as on the command
@@ -32,6 +34,10 @@ def render(spec, jobs, force, dry_run) -> None:
     missing, or its entry, the actviz code or the drawing libraries changed, or
     the file was edited. Nothing up to date is touched. With an [index] table,
     README.md and index.html are generated next to the spec.
+
+    A spec may read and write only inside its own folder (symlinks followed), unless
+    --allow-outside; every entry is checked before any figure is drawn. Each figure is
+    recorded in the manifest as it finishes, so an interrupted batch keeps its work.
 
     \b
     Examples:
@@ -43,9 +49,14 @@ def render(spec, jobs, force, dry_run) -> None:
     from actviz.cli.main import COMMANDS, cli
     from actviz.errors import RunFailure
     from actviz.gallery import manifest, pool, run
-    from actviz.gallery.spec import load_spec
+    from actviz.gallery.spec import check_paths, load_spec
 
     loaded = load_spec(spec, COMMANDS)
+    check_paths(loaded, allow_outside=allow_outside)
+    if not allow_outside:  # the manifest and the indexes too
+        import os
+
+        context.current().confine = os.path.realpath(loaded.root)
     if dry_run:
         work = manifest.plan(loaded, force=force)
         for entry, reason in work.stale:
@@ -54,7 +65,8 @@ def render(spec, jobs, force, dry_run) -> None:
         return
     with _Progress(bar=not context.quiet()) as show:
         summary = run.run(loaded, jobs=jobs or pool.default_jobs(), cli=cli, commands=_command_runner(), force=force,
-                          on_event=show, global_args=_global_args(click.get_current_context()))
+                          on_event=show, global_args=_global_args(click.get_current_context()),
+                          allow_outside=allow_outside)
     if not context.quiet():
         click.echo(summary.line())
     if summary.failed:

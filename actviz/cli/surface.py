@@ -45,6 +45,7 @@ def surface(activations, output, alim, blim, samples, arrows, contours, formula,
       actviz surface clamped_swiglu --alim -10 10 --blim -10 10 -o gpt-oss.png
     """
     from actviz import api
+    from actviz.context import validated
     from actviz.render.layout import IMAGE_FORMATS, parse_size
     from actviz.render.surface import surface_layout
 
@@ -59,6 +60,21 @@ def surface(activations, output, alim, blim, samples, arrows, contours, formula,
     figsize = parse_size(size, default, ratio=default[1] / default[0], minimum=(1.6 * cols, 1.6 * rows))
     dpi = dpi or 150
     check_pixels(figsize, dpi)
+    _check_cost(len(specs), samples)
+    validated()
     fig = api.surface_figure(specs, alim=alim, blim=blim, samples=samples, size=figsize, dpi=dpi, title=title,
                              arrows=arrows, contours=contours, formula=formula, ncols=ncols, styles=styles)
     api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+
+
+def _check_cost(functions: int, samples: int) -> None:
+    """Refuse, before any work, grids that would exhaust the memory or time budget: each function holds
+    f and its two partial derivatives on samples x samples points, with temporaries as large."""
+    from actviz.core import budgets
+    from actviz.core.gated import MAX_GRID
+
+    if not 2 <= samples <= MAX_GRID:
+        raise UserError(f"samples must be between 2 and {MAX_GRID:,} per axis, got {samples}")
+    points = samples * samples * functions
+    cost = budgets.Cost(budgets.PLOT_BASE_MB + 6 * 8 * points / budgets.MB, points * 2e-7)
+    budgets.check_cost("these surfaces", cost, "use fewer --samples or functions")

@@ -143,6 +143,8 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
       actviz train relu --hidden 8,8 --regions-log regions.csv -o relu88.gif
     """
     from actviz import api
+    from actviz.atomic import check_distinct
+    from actviz.context import validated
     from actviz.core import net
     from actviz.core.budgets import check_animation
     from actviz.core.spec import parse_spec
@@ -154,6 +156,7 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
         check_output(log_path, LOG_EXTS)
     if regions_path is not None:
         check_output(regions_path, LOG_EXTS)
+    check_distinct({"-o": output, "--log": log_path, "--regions-log": regions_path})
     if transparent:
         raise UserError("--transparent is not available for animations (GIF frames share one opaque palette)")
     hidden, data, fit = training_settings(params, frames, schedule)
@@ -173,6 +176,10 @@ def train(activation, output, view, frames, schedule, duration, hold, loop, poin
     figure.check_pixels(default)
     w, h = figure.inches(default)
     check_animation(frames, round(w * figure.dpi), round(h * figure.dpi), encoding.held_bytes_per_pixel)
+    side = min(max(0.8 * min(h, w / (2 if view == "both" else 1)) * figure.dpi, 16), 1000)  # the input view's raster
+    api.check_training([arch], data, fit, frames=frames, pixels=round(w * figure.dpi) * round(h * figure.dpi),
+                       view=view, raster=round(side) ** 2)
+    validated()
 
     with step_bar(fit.steps, "training") as update:
         run = api.run_training(arch, data.make(), fit, progress=update)

@@ -96,6 +96,8 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
     from pathlib import Path
 
     from actviz import api
+    from actviz.atomic import echo
+    from actviz.context import validated
     from actviz.core.spec import parse_spec
     from actviz.core.budgets import check_animation
     from actviz.render.layout import ANIMATION_FORMATS as ANIMATION_EXTS, DPI, IMAGE_FORMATS as FORMATS, parse_size
@@ -135,11 +137,14 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
             check_animation(frames, round(w * dpi), round(h * dpi), encoding.held_bytes_per_pixel)
     elif animate or animation_format is not None or fps is not None or crf is not None:
         raise UserError("--animate needs -o FILE.gif (or another animation format)")
+    api.check_warp(settings, frames=frames if output is not None and animate else 0,
+                   pixels=round(w * dpi) * round(h * dpi) if output is not None else 0, metrics=metrics)
+    validated()
 
-    result = api.compute_warp(settings)
+    from actviz.progress import tracker
+
+    result = api.compute_warp(settings, progress=tracker("warping"))
     if output is not None and animate:
-        from actviz.progress import tracker
-
         api.save_warp_animation(result, output, frames=frames, limits=limits, size=figsize, dpi=dpi, title=title,
                                 format=encoding.format, fps=encoding.fps, crf=encoding.crf, styles=styles,
                                 progress=tracker("rendering"))
@@ -150,8 +155,8 @@ def warp(activations, output, ns, seed, points, turns, scale, weights, bias, gri
         records = result.metrics()
         fmt = metrics_format or "table"
         if fmt == "table":
-            click.echo(metrics_table(records), nl=False)
+            echo(metrics_table(records))
         else:
             columns = ["activation", "n", "seed", "error", "affine_error", "collapsed"]
             rows = [[m["activation"], m["n"], seed, m["error"], m["affine_error"], m["collapsed"]] for m in records]
-            click.echo(format_table(columns, rows, fmt), nl=False)
+            echo(format_table(columns, rows, fmt))

@@ -31,22 +31,43 @@ class Curve:
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
     """``samples`` evenly spaced points over ``xlim``, validated."""
+    check_grid(xlim, samples)
+    return np.linspace(xlim[0], xlim[1], samples)
+
+
+def check_grid(xlim: tuple[float, float], samples: int) -> None:
+    """Refuse a bad x range or number of samples (without making the grid)."""
     lo, hi = xlim
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi or not np.isfinite(hi - lo):
         raise UserError(f"bad x range {lo:g}..{hi:g}: needs two finite numbers, the first smaller "
                         f"(and at most {np.finfo(float).max:.3g} apart)")
     if not 2 <= samples <= MAX_SAMPLES:
         raise UserError(f"samples must be between 2 and {MAX_SAMPLES:,}, got {samples}")
-    return np.linspace(lo, hi, samples)
 
 
-def evaluate(acts: Sequence[BoundActivation], x: np.ndarray,
+CHUNK = 1 << 16
+"""Points evaluated at a time when progress is reported (f and f' work point by point, so the values
+are the same as in one call)."""
+
+
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None,
              styles: Sequence[CurveStyle] | None = None) -> list[Curve]:
-    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``."""
+    """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``;
+    ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve);
+    ``styles`` say how each curve is drawn."""
     x = np.asarray(x, dtype=float)
     styles = list(styles) if styles is not None else [CurveStyle()] * len(acts)
-    return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
-            for a, st in zip(acts, styles)]
+    if progress is None:
+        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
+                for a, st in zip(acts, styles)]
+    pieces = [(i, start) for i in range(len(acts)) for start in range(0, max(len(x), 1), CHUNK)]
+    ys = [np.empty(x.shape) for _ in acts]
+    dys = [np.empty(x.shape) for _ in acts]
+    for i, start in progress(pieces):
+        part = x[start:start + CHUNK]
+        ys[i][start:start + CHUNK] = acts[i].f(part)
+        dys[i][start:start + CHUNK] = acts[i].df(part)
+    return [Curve(a, x, y, dy, st) for a, y, dy, st in zip(acts, ys, dys, styles)]
 
 
 def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:

@@ -307,19 +307,22 @@ class WarpSettings:
             raise UserError(f"seed must be a non-negative integer, got {self.seed}")
 
 
-def compute(settings: WarpSettings) -> WarpResult:
-    """Warp the spiral through every activation at every width (the settings are trusted)."""
+def compute(settings: WarpSettings, progress=None) -> WarpResult:
+    """Warp the spiral through every activation at every width (the settings are trusted);
+    ``progress`` wraps the sequence of (n, activation) panels (a progress bar)."""
     acts, ns, seed, points, turns = settings.acts, settings.ns, settings.seed, settings.points, settings.turns
     scale, weights, bias, grid = settings.scale, settings.weights, settings.bias, settings.grid
     X, s = spiral(points, turns, scale)
     lines = grid_lines(scale) if grid else None
-    rows = []
-    for n in ns:
-        layer = make_layer(n, row_rng(seed, n), weights, bias)
-        row = []
-        for a in acts:
-            row.append(Panel(a, layer, layer.warp(X, a), None if lines is None else layer.warp(lines, a)))
-        rows.append(tuple(row))
+    cells = [(i, a) for i in range(len(ns)) for a in acts]
+    layers: dict[int, Layer] = {}
+    panels: list[list[Panel]] = [[] for _ in ns]
+    for i, a in (progress(cells) if progress else cells):
+        if i not in layers:
+            layers[i] = make_layer(ns[i], row_rng(seed, ns[i]), weights, bias)
+        layer = layers[i]
+        panels[i].append(Panel(a, layer, layer.warp(X, a), None if lines is None else layer.warp(lines, a)))
+    rows = [tuple(p) for p in panels]
     return WarpResult(X, s, lines, ns, tuple(acts), tuple(rows), seed, turns, scale, weights, bias)
 
 

@@ -1,8 +1,9 @@
 """Rendering entries: in this process, or on a pool of worker processes that start warm.
 
-The pool never imports the CLI: it is handed a runner (``run(argv, reporter)``, a
+The pool never imports the CLI: it is handed a runner (``run(argv, reporter, ...)``, a
 module-level function, so that workers can receive it) that renders one command line
-in a fresh context.
+in a fresh context. Workers and their fork server die with the process that started them
+(Linux ``PR_SET_PDEATHSIG``), so a killed batch leaves nothing running.
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from actviz.gallery.spec import Entry
 class Commands:
     """What the pool needs of the CLI, handed over by the ``render`` command.
 
-    ``run(argv, reporter)`` runs one command line in a fresh context (``actviz.cli.invoke``;
-    a module-level function, so workers receive it by name); ``preload`` names the modules
-    the fork server imports once so that every worker starts warm.
+    ``run(argv, reporter, keep=..., confine=...)`` runs one command line in a fresh context, its
+    outputs one transaction (``actviz.cli.invoke``; a module-level function, so workers receive it
+    by name): ``keep`` may leave a file as it was (:data:`actviz.atomic.Keep`), ``confine`` is the
+    folder every file it reads or writes must lie in. ``preload`` names the modules the fork
+    server imports once so that every worker starts warm.
     """
 
     run: Callable[..., Any]
@@ -60,25 +63,33 @@ def _silenced():
 
 
 def render_entry(entry: Entry, root: Path, commands: Commands, global_args: Iterable[str] = (),
-                 reporter=None) -> Outcome:
+                 reporter=None, confine: str | None = None) -> Outcome:
     """Render one entry in this process through the real CLI; never raises for the entry's own failure.
 
     ``global_args`` are options of ``actviz`` itself (e.g. budgets) given before the command;
-    ``reporter(done, total)`` receives the progress of its frames.
+    ``reporter(done, total)`` receives the progress of its frames; ``confine`` is the folder every
+    file the entry reads or writes must lie in. A new raster that differs from the file it would
+    replace only by rounding leaves the file as it was (see :mod:`actviz.gallery.rounding`).
     """
     import click
 
+    from actviz.gallery.rounding import equivalent
+
     root = root.resolve()
     target = root / entry.output
-    try:
-        before = target.read_bytes()
-    except OSError:
-        before = None
+    kept: list[Path] = []
+
+    def keep(path: Path, old: bytes, new: bytes) -> bool:
+        if equivalent(path.name, old, new):
+            kept.append(path)
+            return True
+        return False
+
     message = ""
     with _silenced() as captured:
         try:
             with _inside(root):
-                status = commands.run([*global_args, *entry.argv(target)], reporter)
+                status = commands.run([*global_args, *entry.argv(target)], reporter, keep=keep, confine=confine)
             if isinstance(status, int) and status:
                 message = f"exit status {status}"
         except ActvizError as exc:
@@ -94,7 +105,7 @@ def render_entry(entry: Entry, root: Path, commands: Commands, global_args: Iter
     notes = tuple(line for line in captured.getvalue().splitlines() if line.startswith("actviz:"))
     if message:
         return Outcome(entry.output, False, message, notes=notes)
-    if before is not None and keep_if_rounding(target, before):
+    if kept:
         notes += (f"actviz: {entry.output}: kept as it was (the new render differs only by rounding)",)
     digest = file_digest(target)
     if digest is None:
@@ -102,21 +113,8 @@ def render_entry(entry: Entry, root: Path, commands: Commands, global_args: Iter
     return Outcome(entry.output, True, sha256=digest, notes=notes)
 
 
-def keep_if_rounding(target: Path, before: bytes) -> bool:
-    """Put ``before`` back when the new file differs from it only by floating-point rounding
-    (see :mod:`actviz.gallery.rounding`); True when it did."""
-    from actviz.atomic import write_bytes
-    from actviz.gallery.rounding import equivalent
-
-    try:
-        after = target.read_bytes()
-    except OSError:
-        return False
-    if after == before or not equivalent(target.name, before, after):
-        return False
-    write_bytes(target, before)
-    return True
-
+FORKSERVER_GUARD = "actviz.gallery.guard"
+"""Imported first by the fork server: it then dies with the batch (see :mod:`actviz.gallery.guard`)."""
 
 _worker_output: str | None = None
 """The output a worker is rendering (None while idle)."""
@@ -124,13 +122,33 @@ _worker_queue = None
 """Where a worker sends the progress of its frames."""
 
 
-def _worker_init(queue) -> None:
-    """In each worker: report per-frame progress to the parent; leave Ctrl-C to the parent;
-    on SIGTERM, let an output being written clean up its temporary file, then exit."""
+def die_with_parent(parent: int | None = None) -> bool:
+    """Ask Linux to send this process SIGTERM when its parent dies, however it died (even SIGKILL), so
+    that no worker outlives the batch; if the parent ``parent`` is already gone, exit now.
+    False where the kernel has no such request (not Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGTERM), 0, 0, 0) != 0:  # PR_SET_PDEATHSIG = 1
+            return False
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+    if parent is not None and os.getppid() != parent:  # it died before the request was made
+        os._exit(143)
+    return True
+
+
+def _worker_init(queue, parent: int | None = None) -> None:
+    """In each worker: die with the parent (the fork server, which dies with the batch); report
+    per-frame progress to the parent; leave Ctrl-C and SIGHUP to the parent; on SIGTERM, let an
+    output being written clean up its temporary file, then exit."""
     import signal
 
     from actviz.atomic import interrupt
 
+    die_with_parent(parent)
     global _worker_queue
     _worker_queue = queue
 
@@ -140,6 +158,8 @@ def _worker_init(queue) -> None:
         interrupt()  # raises KeyboardInterrupt, and remembers it in case Python drops it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, terminate)
 
 
@@ -147,11 +167,12 @@ def _report(done: int, total: int) -> None:
     _worker_queue.put((_worker_output, done, total))
 
 
-def _worker_render(entry: Entry, root: str, commands: Commands, global_args: tuple[str, ...]) -> Outcome:
+def _worker_render(entry: Entry, root: str, commands: Commands, global_args: tuple[str, ...],
+                   confine: str | None = None) -> Outcome:
     global _worker_output
     _worker_output = entry.output
     try:
-        return render_entry(entry, Path(root), commands, global_args, _report)
+        return render_entry(entry, Path(root), commands, global_args, _report, confine)
     except KeyboardInterrupt:  # terminated by the parent: temporary files are gone by now
         os._exit(143)
     finally:
@@ -191,8 +212,9 @@ def estimated_cost(entry: Entry) -> int:
 
 
 def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event, commands: Commands,
-               global_args: tuple[str, ...] = ()) -> list[Outcome]:
-    """Render ``entries`` with ``jobs`` worker processes (in this process when one is enough)."""
+               global_args: tuple[str, ...] = (), confine: str | None = None) -> list[Outcome]:
+    """Render ``entries`` with ``jobs`` worker processes (in this process when one is enough);
+    ``confine`` is the folder every file an entry reads or writes must lie in."""
     root = root.resolve()  # workers may not share this process's working directory
     # Longest first, so that no long figure starts last and leaves a worker idle (LPT scheduling).
     order = sorted(entries, key=lambda e: (-estimated_cost(e), e.number))
@@ -200,17 +222,18 @@ def render_all(entries: list[Entry], root: Path, jobs: int, on_event: Event, com
     if jobs <= 1 or len(order) <= 1:
         for entry in order:
             outcome = render_entry(entry, root, commands, global_args,
-                                   lambda done, total, out=entry.output: on_event("frame", (out, done, total)))
+                                   lambda done, total, out=entry.output: on_event("frame", (out, done, total)),
+                                   confine)
             outcomes.append(outcome)
             on_event("done", outcome)
         return outcomes
-    return _render_pool(order, root, min(jobs, len(order)), on_event, commands, global_args)
+    return _render_pool(order, root, min(jobs, len(order)), on_event, commands, global_args, confine)
 
 
 def _render_pool(order: list[Entry], root: Path, jobs: int, on_event: Event, commands: Commands,
-                 global_args: tuple[str, ...]) -> list[Outcome]:
+                 global_args: tuple[str, ...], confine: str | None = None) -> list[Outcome]:
     with _single_threaded_maths():
-        return _run_pool(order, root, jobs, on_event, commands, global_args)
+        return _run_pool(order, root, jobs, on_event, commands, global_args, confine)
 
 
 @contextlib.contextmanager
@@ -233,7 +256,7 @@ def _single_threaded_maths():
 
 
 def _run_pool(order: list[Entry], root: Path, jobs: int, on_event: Event, commands: Commands,
-              global_args: tuple[str, ...]) -> list[Outcome]:
+              global_args: tuple[str, ...], confine: str | None = None) -> list[Outcome]:
     import multiprocessing
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -243,12 +266,15 @@ def _run_pool(order: list[Entry], root: Path, jobs: int, on_event: Event, comman
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         # Import the drawing stack once in the server; every worker forks from it.
-        ctx.set_forkserver_preload(list(commands.preload))
+        # The server dies with this process (FORKSERVER_GUARD), and each worker with the server.
+        ctx.set_forkserver_preload([FORKSERVER_GUARD, *commands.preload])
     frames = ctx.Queue()
     outcomes: list[Outcome] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(frames,))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                               initargs=(frames, None if method == "forkserver" else os.getpid()))
     try:
-        pending = {pool.submit(_worker_render, entry, str(root), commands, global_args): entry for entry in order}
+        pending = {pool.submit(_worker_render, entry, str(root), commands, global_args, confine): entry
+                   for entry in order}
         while pending:
             done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             with contextlib.suppress(queue_module.Empty, OSError, ValueError):

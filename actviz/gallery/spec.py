@@ -37,6 +37,8 @@ ENTRY_KEYS = ("title", "command", "args", "output", "section", "description", "f
 REQUIRED_KEYS = ("title", "command", "args", "output")
 INDEX_KEYS = ("title", "intro", "readme", "html")
 TOP_KEYS = ("index", "figure")
+MAX_SPEC_BYTES = 10_000_000
+"""Largest spec read."""
 NOT_RENDERABLE = ("render",)
 """Commands a spec may not run (a spec rendering specs would never end)."""
 
@@ -56,7 +58,9 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return f"figure {self.number} ({self.output})"
+        from actviz.atomic import shown
+
+        return f"figure {self.number} ({shown(self.output)})"
 
     def command_args(self, output: str | os.PathLike | None = None) -> list[str]:
         """The command's own arguments: args, ``-o`` and the output path."""
@@ -103,8 +107,16 @@ class Spec:
 
 def load_spec(path: str | os.PathLike, commands: Iterable[str] | None = None) -> Spec:
     """Read and validate a spec; any mistake is a :class:`UserError` naming the entry and the key."""
+    import stat
+
     p = Path(path)
     try:
+        mode = p.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise UserError(f"cannot read spec {p}: it is not a regular file (a device, a pipe or a socket)")
+        if p.stat().st_size > MAX_SPEC_BYTES:
+            raise UserError(f"cannot read spec {p}: it has {p.stat().st_size:,} bytes; a spec has at most "
+                            f"{MAX_SPEC_BYTES:,}")
         text = p.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise UserError(f"spec {p} does not exist") from None
@@ -157,7 +169,9 @@ def _unknown_keys(table: dict, known: Iterable[str], where: str, what: str) -> N
 
 def _parse_entry(table: dict[str, Any], number: int, spec: str, commands: tuple[str, ...] | None) -> Entry:
     output = table.get("output")
-    where = f"{spec}: figure {number}" + (f" ({output})" if isinstance(output, str) and output else "")
+    from actviz.atomic import shown
+
+    where = f"{spec}: figure {number}" + (f" ({shown(output)})" if isinstance(output, str) and output else "")
     _unknown_keys(table, ENTRY_KEYS, where, "key")
     for key in REQUIRED_KEYS:
         if key not in table:
@@ -191,9 +205,11 @@ def _parse_entry(table: dict[str, Any], number: int, spec: str, commands: tuple[
 
 def _relative_path(text: str, where: str) -> str:
     """A normalised relative POSIX path inside the spec's folder."""
+    from actviz.atomic import shown
+
     p = PurePosixPath(text.strip().replace("\\", "/"))
     if p.is_absolute() or ":" in p.parts[0] or ".." in p.parts or not p.name or p.name == ".":
-        raise UserError(f"{where}: {text!r} must be a file path relative to the spec's folder, inside it")
+        raise UserError(f"{where}: {shown(text)!r} must be a file path relative to the spec's folder, inside it")
     return p.as_posix()
 
 
@@ -215,3 +231,74 @@ def _parse_index(table: Any, spec: str) -> Index:
     return Index(**values)
 
 
+
+def check_paths(spec: Spec, *, allow_outside: bool = False) -> None:
+    """Refuse a spec that would write where it must not, before anything is read or rendered.
+
+    Every file it writes (each output, the indexes, the manifest) must resolve, symlinks
+    followed, inside the spec's folder (unless ``allow_outside``), be none of the others nor
+    the spec itself, and be a regular file if it exists (never a folder, a device or a pipe,
+    which a run would block on or could not replace). A :class:`UserError` names the entry and the key.
+    """
+    from actviz.atomic import check_name, shown
+
+    where = str(spec.path)
+    root = os.path.realpath(spec.root)
+    owners: dict[str, str] = {_key(spec.path): "the spec itself", _key(spec.manifest_path): "the spec's manifest"}
+
+    def claim(rel: str, label: str, key: str, owner: str) -> None:
+        place = f"{where}: {label}: key {key!r}"
+        try:
+            check_name(spec.root / rel, "output")
+        except UserError as exc:
+            raise UserError(f"{place}: {exc}") from None
+        real = os.path.realpath(spec.root / rel)
+        if not allow_outside and not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
+            raise UserError(f"{place}: {rel!r} leads outside the spec's folder (to {shown(real)}); "
+                            f"render with --allow-outside to allow it")
+        other = owners.get(os.path.normcase(real))
+        if other is not None:
+            raise UserError(f"{place}: {rel!r} is {other}")
+        _regular_or_missing(real, place, rel)
+        owners[os.path.normcase(real)] = owner
+
+    manifest = os.path.realpath(spec.manifest_path)
+    if not allow_outside and not manifest.startswith(root.rstrip(os.sep) + os.sep):
+        raise UserError(f"{where}: the manifest {spec.manifest_path.name} leads outside the spec's folder "
+                        f"(to {shown(manifest)}); remove that link, or render with --allow-outside")
+    _regular_or_missing(manifest, f"{where}: the manifest", spec.manifest_path.name)
+    for entry in spec.entries:
+        claim(entry.output, entry.label, "output", f"the output of {entry.label}")
+    if spec.index is not None:
+        for key, name in (("readme", spec.index.readme), ("html", spec.index.html)):
+            if name is not None:
+                claim(name, "[index]", key, f"the [index] {key} file")
+
+
+def written_files(spec: Spec) -> dict[str, str]:
+    """The files a run of ``spec`` writes (and the spec itself), by resolved path: what each one is."""
+    owners = {_key(spec.path): "the spec itself", _key(spec.manifest_path): "the spec's manifest"}
+    for entry in spec.entries:
+        owners.setdefault(_key(spec.root / entry.output), f"the output of {entry.label}")
+    if spec.index is not None:
+        for key, name in (("readme", spec.index.readme), ("html", spec.index.html)):
+            if name is not None:
+                owners.setdefault(_key(spec.root / name), f"the [index] {key} file")
+    return owners
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _regular_or_missing(real: str, place: str, rel: str) -> None:
+    import stat
+
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{place}: {rel!r} is a directory")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{place}: {rel!r} is not a regular file (a device, a pipe or a socket)")

@@ -18,6 +18,9 @@ from actviz.errors import UserError
 
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 
+MAX_STYLE_BYTES = 1_000_000
+"""Largest style file read (a style is a few hundred lines; a bigger file is a mistake, never read)."""
+
 
 def builtin_styles() -> list[str]:
     """Names of the styles shipped with actviz."""
@@ -63,22 +66,48 @@ def _packaged(name: str) -> bool:
 def resolve(name: str) -> str:
     """A style name or path, turned into something matplotlib.style.use accepts: an actviz style,
     a matplotlib style, one of an installed style package (SciencePlots), ``package.style``, or a file."""
-    shipped = STYLE_DIR / f"{name}.mplstyle"
-    if name and "/" not in name and shipped.is_file():
-        return str(shipped)
-    if name in matplotlib.style.available:
-        return name
-    p = Path(name).expanduser()
-    if p.is_file():
-        return str(p)
-    if _packaged(name):
-        return name
-    packaged = _from_style_packages(name) if name and "/" not in name and "." not in name else None
-    if packaged:
-        return packaged
+    from actviz.atomic import shown
+
+    try:
+        shipped = STYLE_DIR / f"{name}.mplstyle"
+        if name and "/" not in name and shipped.is_file():
+            return str(shipped)
+        if name in matplotlib.style.available:
+            return name
+        p = Path(name).expanduser()
+        if "\0" not in name and p.is_file():
+            return _style_file(name, p)
+        if "\0" not in name and _packaged(name):
+            return name
+        packaged = _from_style_packages(name) if name and "/" not in name and "." not in name and "\0" not in name \
+            else None
+        if packaged:
+            return packaged
+    except OSError:  # e.g. a name too long for the file system
+        pass
     known = ", ".join(builtin_styles())
-    raise UserError(f"unknown style {name!r}: not an actviz style ({known}), a matplotlib style, a style of an "
-                    f"installed style package (e.g. SciencePlots' science) or a file")
+    raise UserError(f"unknown style {shown(name)!r}: not an actviz style ({known}), a matplotlib style, a style of "
+                    f"an installed style package (e.g. SciencePlots' science) or a file")
+
+
+def _style_file(name: str, p: Path) -> str:
+    """A style file the run may read: inside a spec's folder when confined, and of a sane size."""
+    from actviz.atomic import check_inside, shown
+
+    check_inside(p, "style file")
+    size = p.stat().st_size
+    if size > MAX_STYLE_BYTES:
+        raise UserError(f"cannot use style {shown(name)}: the file has {size:,} bytes; a style file has at most "
+                        f"{MAX_STYLE_BYTES:,}")
+    return str(p)
+
+
+def check(names: Sequence[str]) -> None:
+    """Resolve and read every style before any work, changing nothing (a user error names the first bad one)."""
+    for name in names:
+        resolve(name)
+    with matplotlib.rc_context():
+        apply(names)
 
 
 def check_curve_style(style) -> None:
@@ -108,7 +137,26 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append(_without_content(record))
+
+
+_PROBLEMS = (("Missing colon", "is not a 'key: value' setting"), ("Duplicate key", "repeats a setting"),
+             ("Bad value", "has a value the setting does not take"), ("Bad key", "names an unknown setting"),
+             ("Cannot decode", ""))
+
+
+def _without_content(record: logging.LogRecord) -> str:
+    """What matplotlib found wrong with a style file, by line number only: its messages quote the
+    line, and a file named by mistake (or by a stranger's spec) must never be echoed."""
+    text = str(record.msg)
+    args = record.args
+    line = args.get("line_no") if isinstance(args, dict) else args[1] if isinstance(args, tuple) and len(args) > 1 else None
+    for start, problem in _PROBLEMS:
+        if start in text:
+            if not problem:
+                return "the file is not UTF-8 text"
+            return f"line {line} {problem}" if isinstance(line, int) else f"a line {problem}"
+    return "the file is not a style file"
 
 
 def _use(name: str, resolved: str) -> None:
@@ -121,16 +169,29 @@ def _use(name: str, resolved: str) -> None:
             warnings.simplefilter("always")
             matplotlib.style.use(resolved)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"cannot use style {name!r}: {_first_line(str(exc)) or type(exc).__name__}") from None
+        reason = collect.messages[0] if collect.messages else (
+            "the file is not UTF-8 text" if isinstance(exc, UnicodeError) else (exc.strerror or "cannot read it") if isinstance(exc, OSError)
+            else "the file is not a style file")
+        raise UserError(f"cannot use style {_shown(name)}: {reason}") from None
     finally:
         logger.removeHandler(collect)
-    problems = collect.messages + [str(w.message) for w in caught]
+    problems = collect.messages + [_warning_without_content(str(w.message)) for w in caught]
     if problems:
-        raise UserError(f"cannot use style {name!r}: {_first_line(problems[0]) or 'bad style file'}")
+        raise UserError(f"cannot use style {_shown(name)}: {problems[0]}")
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+def _shown(name: str) -> str:
+    from actviz.atomic import shown
+
+    return repr(shown(name))
+
+
+def _warning_without_content(text: str) -> str:
+    if "not related to style" in text:
+        return "it sets something that is not about style"
+    if "deprecated" in text:
+        return "it uses a setting this matplotlib no longer supports"
+    return "the file is not a style file"
 
 
 def apply(names: Sequence[str]) -> None:

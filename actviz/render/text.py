@@ -73,6 +73,8 @@ def _lay_out(text: str, what: str, RendererAgg, FontProperties, cbook) -> None:
         try:
             RendererAgg(8, 8, 72).get_text_width_height_descent(line, FontProperties(),
                                                                 ismath=cbook.is_math_text(line))
+        except RecursionError:  # mathtext's parser recurses once per level of nesting
+            raise UserError(f"cannot draw {what}: the formula is nested too deeply to typeset") from None
         except ValueError as exc:
             where = re.search(r"\(at char (\d+)\)", str(exc))
             at = f" at character {int(where.group(1)) + 1} of the formula" if where else ""
