@@ -1415,19 +1415,41 @@ def _padded(values: Sequence[np.ndarray]) -> tuple[float, float] | None:
 def check_plot(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
                samples: int = 801, layout: str = "overlay", derivative: bool = True,
                ylim: tuple[float, float] | None = None, dylim: tuple[float, float] | None = None,
-               formula: str | None = None, styles: Sequence[str] = ()) -> None:
+               formula: str | None = None, styles: Sequence[str] = (), latex: bool = False,
+               size: tuple[float, float | None] | None = None, legend: bool = True, title: str | None = None) -> None:
     """Refuse, before any work, a plot that could not be drawn or would exhaust the budgets: curves with no
-    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold.
+    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold, a
+    curve's colour, line style or label that cannot be drawn (with ``latex``, written into PGF).
 
     Parameters
     ----------
     specs, xlim, samples, layout, derivative, ylim, dylim, formula, styles
         As for :func:`plot_figure`.
+    latex : bool
+        The figure goes into a PGF file: its labels must be writable as LaTeX.
+    size, legend, title
+        As for :func:`plot_figure`: a catalogue sheet of a given width and height that cannot hold its
+        panels and their titles is refused here, before any work.
     """
+    from actviz.core.spec import parse_curve
+    from actviz.render.style import check_curve_style
+    from actviz.render.text import check_text
+
+    parsed = [parse_curve(spec) for spec in specs]
+    for _, drawn in parsed:
+        check_curve_style(drawn)
+        if drawn.label is not None:
+            check_text(drawn.label, "label", styles, latex=latex)
+    if layout == "grid" and size is not None and size[1] is not None:
+        from actviz.render.curves import plan_grid
+        from actviz.render.figure import rc_context
+
+        empty = np.zeros(0)
+        with rc_context(styles):
+            plan_grid([Curve(a, empty, empty, empty, drawn) for a, drawn in parsed], size=size, ncols=None,
+                      formula=formula or "title", title=bool(title), legend=legend, dpi=100)
     from actviz.core import budgets
     from actviz.core.curves import check_grid
-
-    from actviz.core.spec import parse_curve
 
     _choice(layout, LAYOUTS, "layout")
     check_grid(xlim, samples)

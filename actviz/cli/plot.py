@@ -72,7 +72,8 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     elif figsize and figsize[1] is not None:
         check_pixels(figsize, dpi)
     api.check_plot(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim, dylim=dylim,
-                   formula=formula, styles=styles)
+                   formula=formula, styles=styles, latex=output.lower().endswith(".pgf"), size=figsize,
+                   legend=legend, title=title)
     validated()
     fig = api.plot_figure(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim,
                           dylim=dylim, title=title, legend=legend, formula=formula, size=figsize, dpi=dpi,
