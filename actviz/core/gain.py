@@ -54,10 +54,11 @@ def _legendre() -> tuple[np.ndarray, np.ndarray]:
     return leggauss(NODES)
 
 
-def _rule(q: np.ndarray, kinks: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes x = sqrt(q) z and weights (including the Gaussian density), one row per q."""
+def _rule(q: np.ndarray, kinks: tuple[float, ...], split: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes x = sqrt(q) z and weights (including the Gaussian density), one row per q; ``split``
+    divides every unit piece of the z line into that many."""
     s = np.sqrt(q)[:, None]
-    grid = np.linspace(-Z_LIMIT, Z_LIMIT, Z_PIECES + 1)
+    grid = np.linspace(-Z_LIMIT, Z_LIMIT, Z_PIECES * split + 1)
     extra = np.array([*X_BREAKS, *kinks], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         moved = np.where(s > 0, extra[None, :] / np.where(s > 0, s, 1.0), 0.0)
@@ -80,12 +81,32 @@ def expect(fn: Callable[[np.ndarray], np.ndarray], q, kinks: tuple[float, ...] =
     qa = np.atleast_1d(np.asarray(q, dtype=float))
     if (qa < 0).any() or not np.isfinite(qa).all():
         raise ValueError("variances must be finite and non-negative")
-    x, w = _rule(qa.ravel(), tuple(float(k) for k in kinks))
+    kinks = tuple(float(k) for k in kinks)
+    out, ok = _integrate(fn, qa.ravel(), kinks, 1)
+    # refine until two rules agree: fast oscillation (SIREN's sin(30 x)) needs pieces shorter than its period
+    split = 1
+    while split < MAX_SPLIT:
+        split *= 4
+        finer, ok = _integrate(fn, qa.ravel(), kinks, split)
+        settled = np.allclose(finer, out, rtol=1e-13, atol=1e-300, equal_nan=True)
+        out = finer
+        if settled:
+            break
+    out = np.where(ok, out, np.nan)
+    return out.reshape(qa.shape) if np.ndim(q) else out[0]
+
+
+MAX_SPLIT = 256
+"""At most this many Gauss-Legendre pieces per unit of z (the refinement stops when two rules agree)."""
+
+
+def _integrate(fn, q: np.ndarray, kinks: tuple[float, ...], split: int) -> tuple[np.ndarray, np.ndarray]:
+    """One quadrature rule's estimate, and where fn was finite on every node."""
+    x, w = _rule(q, kinks, split)
     with np.errstate(all="ignore"):
         values = np.asarray(fn(x), dtype=float)
         out = np.einsum("ij,ij->i", w, values)
-    out = np.where(np.isfinite(values).all(axis=1), out, np.nan)
-    return out.reshape(qa.shape) if np.ndim(q) else out[0]
+    return out, np.isfinite(values).all(axis=1)
 
 
 def kinks_of(act: BoundActivation) -> tuple[float, ...]:
