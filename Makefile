@@ -1,4 +1,4 @@
-# Two commands on a fresh machine with Python 3.10+ and make:
+# Two commands on a fresh machine with Python 3.11+ and make:
 #   make gallery   set up .venv and render the gallery into gallery/
 #   make test      set up .venv and run the whole test suite
 PYTHON ?= python3

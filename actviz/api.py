@@ -1,4 +1,8 @@
-"""The public Python API: arrays and matplotlib Figures, never pyplot or ``show``.
+"""The public Python API: arrays and matplotlib Figures, never pyplot, ``show`` or a backend.
+
+Every drawing function makes a figure that keeps its style (``fig.savefig`` and :func:`save`
+agree, and Jupyter shows it as an image), or draws into yours: ``ax=`` (your Axes) or
+``fig=`` (your Figure or SubFigure).
 
 The CLI is a thin layer over these functions. Each keyword function builds one
 validated settings object (:class:`~actviz.core.fit.DataSettings`,
@@ -11,7 +15,9 @@ that draw.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
@@ -24,7 +30,8 @@ from actviz.core.spec import as_bound, parse_spec
 from actviz.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, FigureBase
 
     from actviz.core.datasets import Dataset
     from actviz.core.fit import DataSettings, FitSettings
@@ -39,10 +46,16 @@ Progress = Callable[[Sequence], Iterable]
 """Wraps a sequence of work items (frames, models), e.g. :func:`actviz.progress.tracker`."""
 
 
-def _figure(size, dpi, styles, title=None, transparent=False) -> "FigureSettings":
+def _figure(size, dpi, styles, title=None, transparent=False, *, fig=None, ax=None,
+            default_dpi: float = 150) -> "FigureSettings":
+    """Validated figure settings (``dpi`` None: ``default_dpi``). With ``fig``/``ax`` the figure is
+    the caller's, so asking for a size, resolution or style as well is a mistake."""
+    from actviz.render.figure import check_own_figure_only
     from actviz.render.layout import FigureSettings
 
-    return FigureSettings(size=size, dpi=dpi, styles=tuple(styles), transparent=transparent, title=title)
+    check_own_figure_only(fig, ax, styles=styles, size=size, dpi=dpi)
+    return FigureSettings(size=size, dpi=dpi if dpi is not None else default_dpi, styles=tuple(styles),
+                          transparent=transparent, title=title)
 
 
 def _one_input(acts: Sequence[BoundActivation], command: str) -> Sequence[BoundActivation]:
@@ -120,6 +133,8 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     Parameters
     ----------
     specs : sequence of str or BoundActivation
+        Activation specs, each optionally with how to draw it: ``"relu; label=ReLU; color=C3"``
+        (see :func:`plot_figure`).
     xlim : (float, float)
         The grid's range (ignored when ``x`` is given).
     samples : int
@@ -134,35 +149,53 @@ def curves(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] 
     Returns
     -------
     list of Curve
-        One per activation, with arrays ``x``, ``y`` and ``dy``.
+        One per activation, with arrays ``x``, ``y`` and ``dy`` (and its ``style``).
     """
-    acts = _one_input([as_bound(s) for s in specs], command)
+    from actviz.core.spec import parse_curve
+
+    parsed = [parse_curve(s) for s in specs]
+    acts = _one_input([a for a, _ in parsed], command)  # a gated function has no curve: refused before any work
     if not acts:
         raise UserError("no activation given")
     points = sample_grid(xlim, samples) if x is None else np.asarray(x, dtype=float)
-    return evaluate(acts, points, progress)
+    return evaluate(acts, points, progress, [st for _, st in parsed])
 
 
 LAYOUTS = ("overlay", "grid")
 
 
+def _per_curve(values: Sequence | None, count: int, what: str) -> list:
+    if values is None:
+        return [None] * count
+    values = [values] if isinstance(values, str) else list(values)
+    if len(values) > count:
+        raise UserError(f"{len(values)} {what} for {count} curve{'s' if count != 1 else ''}")
+    return values + [None] * (count - len(values))
+
+
 def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0), samples: int = 801,
-                layout: str = "overlay", derivative: bool = True, ylim: tuple[float, float] | None = None,
+                layout: str = "overlay", derivative: bool | None = None, ylim: tuple[float, float] | None = None,
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
-                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
-                styles: Sequence[str] = (), progress: Progress | None = None) -> "Figure":
-    """A Figure of f(x) and f'(x).
+                formula: str | None = None, size: tuple[float, float | None] | None = None, dpi: float | None = None,
+                styles: Sequence[str] = (), labels: Sequence[str | None] | None = None,
+                colors: Sequence[str | None] | None = None, linestyles: Sequence[str | None] | None = None,
+                ncols: int | None = None, progress: Progress | None = None, fig: "FigureBase | None" = None,
+                ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
+    """A Figure of f(x) and f'(x), or the same drawn into your own Figure, SubFigure or Axes.
 
     Parameters
     ----------
     specs : sequence of str or BoundActivation
+        Activation specs; settings after semicolons say how each is drawn:
+        ``"gelu; label=GELU (ours); color=k; linestyle=--"`` (an ``expr:`` spec's own parameters
+        go there too, ``"expr:x*sigmoid(b*x); b=2; label=Swish-2"``).
     xlim : (float, float)
     samples : int
         Points per curve.
     layout : {"overlay", "grid"}
         ``overlay``: an f panel and an f' panel with every curve; ``grid``: one panel per function.
-    derivative : bool
-        Draw f' too.
+    derivative : bool, optional
+        Draw f' too (default: yes, except into a single Axes, which gets f alone).
     ylim, dylim : (float, float), optional
         Ranges of f and f' (default: fit the curves).
     title : str, optional
@@ -170,52 +203,107 @@ def plot_figure(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, fl
     formula : {"none", "legend", "title"}, optional
         Where formulas go (default: none for overlay, title for grid).
     size : (float, float), optional
-        Inches (default: 7 x 3.2 for overlay, by the number of panels for grid).
-    dpi : float
+        Inches (default: 7 x 3.2 for overlay, by the number of panels for grid). A height of None
+        lets the figure choose it: for overlay a share of the width plus what the legend's rows
+        need, for grid what its rows need.
+    dpi : float, optional
+        Resolution (default 150).
     styles : sequence of str
-        actviz styles, matplotlib style names or ``.mplstyle`` paths, applied in order.
+        actviz styles, matplotlib style names or ``.mplstyle`` paths, applied in order when the
+        figure is made; the figure keeps them for drawing and saving.
+    labels, colors, linestyles : sequence, optional
+        Per curve, in order (None: the spec's or the style's choice): legend labels (``$...$`` for
+        formulas), matplotlib colours (``"C3"``, ``"#d62728"``, ``"k"``), line styles (``"--"``, ``":"``).
+    ncols : int, optional
+        Panels per row of the grid layout (default: as many as fit).
     progress : callable, optional
         Wraps the pieces of evaluation work (e.g. :func:`actviz.progress.tracker`).
+    fig : matplotlib Figure or SubFigure, optional
+        Draw the panels into it (e.g. one cell of your own grid, ``fig.add_subfigure(gs[0, 1])``).
+    ax : matplotlib Axes or sequence of Axes, optional
+        Draw into your Axes: one per panel (overlay: f, or f and f'; grid: one per function).
+        With ``fig`` or ``ax`` the figure is yours: ``size``, ``dpi`` and ``styles`` do not apply.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The new figure, the ``fig`` you gave, or the figure holding your ``ax``.
     """
+    from actviz.core.spec import CurveStyle
+
     _choice(layout, LAYOUTS, "layout")
-    return draw_curves(curves(specs, xlim=xlim, samples=samples, progress=progress), _figure(size, dpi, styles, title), layout=layout,
-                       derivative=derivative, ylim=ylim, dylim=dylim, legend=legend, formula=formula)
+    data = curves(specs, xlim=xlim, samples=samples, progress=progress)
+    extra = zip(_per_curve(labels, len(data), "labels"), _per_curve(colors, len(data), "colors"),
+                _per_curve(linestyles, len(data), "linestyles"))
+    data = [replace(c, style=c.style.merged(CurveStyle(*e))) for c, e in zip(data, extra)]
+    return draw_curves(data, _figure(size, dpi, styles, title, fig=fig, ax=ax), layout=layout,
+                       derivative=derivative, ylim=ylim, dylim=dylim, legend=legend, formula=formula, ncols=ncols,
+                       fig=fig, ax=ax)
 
 
-def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str = "overlay", derivative: bool = True,
-                ylim=None, dylim=None, legend: bool = True, formula: str | None = None) -> "Figure":
+def draw_curves(data: Sequence[Curve], figure: "FigureSettings", *, layout: str = "overlay",
+                derivative: bool | None = None, ylim=None, dylim=None, legend: bool = True,
+                formula: str | None = None, ncols: int | None = None, fig=None, ax=None) -> "Figure":
     """Draw evaluated curves under validated figure settings (see :func:`plot_figure`)."""
     from actviz.render import curves as render
-    from actviz.render.figure import rc_context
+    from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
     from actviz.render.layout import OVERLAY_SIZE
+    from actviz.render.style import check_curve_style
+    from actviz.render.text import check_text
 
-    with rc_context(figure.styles):
+    check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
+    if derivative is None:
+        derivative = not (ax is not None and len(as_axes(ax, None, "plot_figure")) == 1 and layout == "overlay")
+    axes = None
+    if ax is not None:
+        count = (2 if derivative else 1) if layout == "overlay" else len(data)
+        curves_ = f"{len(data)} curve{'s' if len(data) != 1 else ''}"
+        axes = as_axes(ax, count, f"a{'n' if layout == 'overlay' else ''} {layout} of {curves_}")
+    with rc_context(figure.styles) if fig is None and ax is None else contextlib.nullcontext():
+        for c in data:
+            check_curve_style(c.style)
+            if c.style.label is not None:
+                check_text(c.style.label, "label", figure.styles)
         if layout == "overlay":
-            return render.overlay_figure(data, size=figure.inches(OVERLAY_SIZE), dpi=figure.dpi, derivative=derivative,
-                                         ylim=ylim, dylim=dylim, title=figure.title, legend=legend,
-                                         formula=formula or "none")
-        return render.grid_figure(data, size=figure.size, dpi=figure.dpi, derivative=derivative, ylim=ylim,
-                                  title=figure.title, legend=legend, formula=formula or "title")
+            made = render.overlay_figure(data, size=figure.size or OVERLAY_SIZE, dpi=figure.dpi,
+                                         derivative=derivative, ylim=ylim, dylim=dylim, title=figure.title,
+                                         legend=legend, formula=formula or "none", parent=fig, axes=axes)
+        else:
+            made = render.grid_figure(data, size=figure.size, dpi=figure.dpi, derivative=derivative, ylim=ylim,
+                                      title=figure.title, legend=legend, formula=formula or "title", ncols=ncols,
+                                      parent=fig, axes=axes)
+        if fig is None and ax is None:
+            _made_with(made, figure)
+    return made if ax is None else root_figure(made)
 
 
-def save(fig: "Figure", path: str | os.PathLike, *, styles: Sequence[str] = (), dpi: float | None = None,
-         transparent: bool = False) -> None:
+def _made_with(made, figure: "FigureSettings") -> None:
+    """Remember the style names a new figure was made with (its rcParams it keeps itself)."""
+    made.actviz_styles = tuple(figure.styles)
+
+
+def save(fig: "Figure", path: str | os.PathLike, *, dpi: float | None = None, transparent: bool | None = None,
+         styles: Sequence[str] = ()) -> None:
     """Write a figure atomically and reproducibly; the format follows the extension.
+
+    A figure made by actviz is written under the styles it was made with, exactly as its
+    ``fig.savefig(path)`` would draw it (only metadata such as dates is left out here), and
+    only if its text fits: a figure whose text runs off its edges or over other text raises
+    :class:`~actviz.errors.UserError` and nothing is written.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        A figure from actviz, or any matplotlib Figure.
     path : str or os.PathLike
         ``.png``, ``.svg``, ``.pdf``, ``.pgf`` or ``.eps``.
-    styles : sequence of str
-        The styles the figure was made with (some settings are read when the file is written).
     dpi : float, optional
-        Resolution of raster output (default: the figure's).
-    transparent : bool
+        Resolution of raster output (default: the style's ``savefig.dpi``, as for ``savefig``).
+    transparent : bool, optional
+        Transparent background (default: the style's ``savefig.transparent``).
+    styles : sequence of str
+        Only for figures not made by actviz: styles to write them under. (An actviz figure
+        already carries its styles; naming different ones is an error.)
     """
     from actviz.render.figure import save_figure
 
@@ -259,7 +347,10 @@ def figure_size(size: str, ratio: float | None = None) -> tuple[float, float]:
     Parameters
     ----------
     size : str
-        ``"column"`` (3.5 in), ``"page"`` (7.16 in), ``"W"`` or ``"WxH"`` in inches or cm (``"16x8cm"``).
+        A preset width (``"column"``: 221pt, which fits a two-column LaTeX article's \\columnwidth on A4
+        and letter paper; ``"page"``: 452pt, its \\textwidth; ``"ieee-column"``, ``"acm-text"``,
+        ``"neurips-text"``, ... see :data:`actviz.render.layout.PRESETS`), or ``"W"`` or ``"WxH"`` with a unit
+        ``in``, ``cm``, ``mm`` or ``pt`` (TeX points): ``"229.5pt"``, ``"81mm"``, ``"16x8cm"``.
     ratio : float, optional
         Height over width when only the width is given (default: the rule of ``actviz plot``).
 
@@ -330,7 +421,8 @@ def warp_result(activations: Sequence[str | BoundActivation] | None = None, ns: 
 
 
 def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[float, float] | None = None,
-                dpi: float = 150, title: str | None = None, styles: Sequence[str] = ()) -> "Figure":
+                dpi: float | None = None, title: str | None = None, styles: Sequence[str] = (),
+                fig: "FigureBase | None" = None) -> "Figure":
     """The grid of warped spirals: one row per n, one column per activation.
 
     Parameters
@@ -339,21 +431,31 @@ def warp_figure(result: "WarpResult", *, limits: str = "shared", size: tuple[flo
     limits : {"shared", "panel"}
         ``shared``: every panel shows the input's frame; ``panel``: each fits its own content.
     size : (float, float), optional
-    dpi : float
+    dpi : float, optional
+        Resolution (default 150).
     title : str, optional
     styles : sequence of str
+        Applied when the figure is made; the figure keeps them.
+    fig : matplotlib Figure or SubFigure, optional
+        Draw the grid, its title and its footer into it (e.g. ``fig.add_subfigure(gs[1, :])``);
+        ``size``, ``dpi`` and ``styles`` then do not apply.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The new figure, or the ``fig`` you gave.
     """
     from actviz.render import warp as render
     from actviz.render.figure import rc_context
 
-    figure = _figure(size, dpi, styles, title)
+    figure = _figure(size, dpi, styles, title, fig=fig)
     _choice(limits, WARP_LIMITS, "limits")
+    if fig is not None:
+        return render.warp_figure(result, limits=limits, title=figure.title, parent=fig)
     with rc_context(figure.styles):
-        return render.warp_figure(result, size=figure.size, dpi=figure.dpi, limits=limits, title=figure.title)
+        made = render.warp_figure(result, size=figure.size, dpi=figure.dpi, limits=limits, title=figure.title)
+        _made_with(made, figure)
+        return made
 
 
 def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames: int = 40, limits: str = "shared",
@@ -551,8 +653,9 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                     seed: int = 0, steps: int | None = None, lr: float | None = None, optimizer: str = "adam",
                     weight_decay: float | None = None, init: str = "auto", batch: int | None = None,
                     units: bool = False, points: bool = True, ncols: int | None = None,
-                    size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    styles: Sequence[str] = (), progress: Progress | None = None, regions: bool = False) -> "Figure":
+                    size: tuple[float, float] | None = None, dpi: float | None = None, title: str | None = None,
+                    styles: Sequence[str] = (), progress: Progress | None = None, regions: bool = False,
+                    fig: "FigureBase | None" = None, ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
     """Decision boundaries of small networks trained on the same data, side by side.
 
     Parameters
@@ -570,16 +673,23 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
     ncols : int, optional
         Panels per row (default: up to 4).
     size, dpi, title, styles
-        As for :func:`plot_figure`.
+        As for :func:`plot_figure`. Under a style for grey print (``paper``) the classes differ by
+        marker shape and lightness as well as hue.
     progress : callable, optional
         Wraps the sequence of networks to train.
     regions : bool
         Fill the exact linear regions as cells and write their count (piecewise-linear only).
+    fig : matplotlib Figure or SubFigure, optional
+        Draw the panels into it.
+    ax : matplotlib Axes or sequence of Axes, optional
+        Draw into your Axes, one per model. With ``fig`` or ``ax``, ``size``, ``dpi`` and
+        ``styles`` do not apply.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Panels titled like the article ("ReLU 4").
+        Panels titled like the article ("ReLU 4"): the new figure, the ``fig`` you gave, or the
+        figure holding your ``ax``.
     """
     from actviz.core import net
     from actviz.core.fit import DataSettings, FitSettings
@@ -592,19 +702,26 @@ def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[
                            weight_decay=net.DEFAULT_WEIGHT_DECAY if weight_decay is None else weight_decay,
                            init=init, batch=batch, seed=seed)
     archs = [net.architecture(act, sizes, classes=ds.classes, command="boundary") for act, sizes in parsed]
-    return draw_boundaries(archs, ds, settings, _figure(size, dpi, styles, title), units=units, points=points,
-                           ncols=ncols, progress=progress, regions=regions)
+    figure = _figure(size, dpi, styles, title, fig=fig, ax=ax)
+    return draw_boundaries(archs, ds, settings, figure, units=units, points=points, ncols=ncols, progress=progress,
+                           regions=regions, fig=fig, ax=ax)
 
 
 def draw_boundaries(archs: Sequence["Architecture"], data: "Dataset", settings: "FitSettings",
                     figure: "FigureSettings", *, units: bool = False, points: bool = True, ncols: int | None = None,
                     progress: Progress | None = None, regions: bool = False,
-                    steps: Callable[[int], None] | None = None) -> "Figure":
+                    steps: Callable[[int], None] | None = None, fig=None, ax=None) -> "Figure":
     """Train each architecture under validated settings and draw the boundaries (see :func:`boundary_figure`);
     ``steps(k)`` hears of every k training steps done, over all the networks."""
+    from actviz.render.figure import as_axes, check_own_figure_only
+
+    check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
+    if ax is not None:
+        as_axes(ax, len(archs), f"a figure of {len(archs)} model{'s' if len(archs) != 1 else ''}")
     panels = boundary_panels(archs, data, settings, segments=units or regions, regions=regions, progress=progress,
                              steps=steps)
-    return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols)
+    return panels_figure(panels, data, figure, units=units, regions=regions, points=points, ncols=ncols, fig=fig,
+                         ax=ax)
 
 
 # ---- every layer's picture, exact linear regions and boundary segments (issue 16) -----------
@@ -663,18 +780,28 @@ def boundary_panels(archs: Sequence["Architecture"], data: "Dataset", settings: 
 
 
 def panels_figure(panels: "Sequence[Panel]", data: "Dataset", figure: "FigureSettings", *, units: bool = False,
-                  regions: bool = False, points: bool = True, ncols: int | None = None) -> "Figure":
-    """Draw the panels of :func:`boundary_panels` side by side.
+                  regions: bool = False, points: bool = True, ncols: int | None = None,
+                  fig: "FigureBase | None" = None, ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
+    """Draw the panels of :func:`boundary_panels` side by side (or into your ``fig``, or your ``ax``
+    with one Axes per panel, as :func:`boundary_figure` does).
 
     ``units`` dashes the first-layer unit lines and writes the segment count of panels that
     have exact segments; ``regions`` fills their exact cells and writes the region count.
     """
     from actviz.render import training as render
-    from actviz.render.figure import rc_context
+    from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
 
+    check_own_figure_only(fig, ax, styles=figure.styles, size=figure.size)
+    if fig is not None or ax is not None:
+        axes = as_axes(ax, len(panels), f"a figure of {len(panels)} panels") if ax is not None else None
+        made = render.boundary_figure(panels, data, units=units, ncols=ncols, title=figure.title, points=points,
+                                      regions=regions, parent=fig, axes=axes)
+        return made if ax is None else root_figure(made)
     with rc_context(figure.styles):
-        return render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
+        made = render.boundary_figure(panels, data, units=units, ncols=ncols, size=figure.size, dpi=figure.dpi,
                                       title=figure.title, points=points, regions=regions)
+        _made_with(made, figure)
+        return made
 
 
 def linear_regions(run: "TrainingRun", snapshot: int = -1, box: Sequence[float] | None = None) -> "Regions":
@@ -1097,32 +1224,43 @@ def loss_curves(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = N
 
 def loss_figure(specs: Sequence["str | BoundLoss"] = (), *, kind: str | None = None,
                 xlim: tuple[float, float] | None = None, samples: int = 801, layout: str = "overlay",
-                derivative: bool = True, ylim: tuple[float, float] | None = None,
+                derivative: bool | None = None, ylim: tuple[float, float] | None = None,
                 dylim: tuple[float, float] | None = None, title: str | None = None, legend: bool = True,
-                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float = 150,
-                styles: Sequence[str] = ()) -> "Figure":
+                formula: str | None = None, size: tuple[float, float] | None = None, dpi: float | None = None,
+                styles: Sequence[str] = (), fig: "FigureBase | None" = None,
+                ax: "Axes | Sequence[Axes] | None" = None) -> "Figure":
     """A Figure of losses and their derivatives, drawn as :func:`plot_figure` draws activations,
     against the margin, the residual or the probability (probability losses default to y ranges
-    0..5 and -10..10: they are infinite at the ends)."""
+    0..5 and -10..10: they are infinite at the ends). As there, ``fig=`` or ``ax=`` draw into
+    your own Figure, SubFigure or Axes (a single Axes gets l alone)."""
     from actviz.core.losses import AXIS_LABELS, DEFAULT_YLIM, VARIABLES
     from actviz.render import curves as render
-    from actviz.render.figure import rc_context
+    from actviz.render.figure import as_axes, check_own_figure_only, rc_context, root_figure
 
+    _choice(layout, LAYOUTS, "layout")
+    check_own_figure_only(fig, ax, styles=styles, size=size, dpi=dpi)
     data = loss_curves(specs, kind=kind, xlim=xlim, samples=samples)
+    if derivative is None:
+        derivative = not (ax is not None and len(as_axes(ax, None, "loss_figure")) == 1 and layout == "overlay")
+    axes = None
+    if ax is not None:
+        axes = as_axes(ax, (2 if derivative else 1) if layout == "overlay" else len(data), f"a loss {layout}")
     shared = data[0].act.kind
     v = VARIABLES[shared]
     default_ylim, default_dylim = DEFAULT_YLIM.get(shared, (None, None))
     ylim, dylim = ylim or default_ylim, dylim or default_dylim
     ylabels = (rf"$\ell({v})$", rf"$\ell'({v})$")
-    with rc_context(styles):
+    dpi = dpi if dpi is not None else 150
+    with rc_context(styles) if fig is None and ax is None else contextlib.nullcontext():
         if layout == "overlay":
-            return render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
+            made = render.overlay_figure(data, size=size or (7.0, 3.2), dpi=dpi, derivative=derivative, ylim=ylim,
                                          dylim=dylim, title=title, legend=legend, formula=formula or "none",
-                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels)
-        if layout == "grid":
-            return render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
-                                      legend=legend, formula=formula or "title", ylabels=ylabels)
-    raise UserError(f"unknown layout {layout!r}: use overlay or grid")
+                                         xlabel=AXIS_LABELS[shared], ylabels=ylabels, parent=fig, axes=axes)
+        else:
+            made = render.grid_figure(data, size=size, dpi=dpi, derivative=derivative, ylim=ylim, title=title,
+                                      legend=legend, formula=formula or "title", ylabels=ylabels, parent=fig,
+                                      axes=axes)
+    return made if ax is None else root_figure(made)
 
 
 def race(optimizers: Sequence[str] | None = None, *, surface: str = "rosenbrock",
@@ -1277,21 +1415,45 @@ def _padded(values: Sequence[np.ndarray]) -> tuple[float, float] | None:
 def check_plot(specs: Sequence[str | BoundActivation], *, xlim: tuple[float, float] = (-5.0, 5.0),
                samples: int = 801, layout: str = "overlay", derivative: bool = True,
                ylim: tuple[float, float] | None = None, dylim: tuple[float, float] | None = None,
-               formula: str | None = None, styles: Sequence[str] = ()) -> None:
+               formula: str | None = None, styles: Sequence[str] = (), latex: bool = False,
+               size: tuple[float, float | None] | None = None, legend: bool = True, title: str | None = None) -> None:
     """Refuse, before any work, a plot that could not be drawn or would exhaust the budgets: curves with no
-    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold.
+    finite value, values too large to draw, formulas mathtext cannot set, too many points to hold, a
+    curve's colour, line style or label that cannot be drawn (with ``latex``, written into PGF).
 
     Parameters
     ----------
     specs, xlim, samples, layout, derivative, ylim, dylim, formula, styles
         As for :func:`plot_figure`.
+    latex : bool
+        The figure goes into a PGF file: its labels must be writable as LaTeX.
+    size, legend, title
+        As for :func:`plot_figure`: a catalogue sheet of a given width and height that cannot hold its
+        panels and their titles is refused here, before any work.
     """
+    from actviz.core.spec import parse_curve
+    from actviz.render.style import check_curve_style
+    from actviz.render.text import check_text
+
+    parsed = [parse_curve(spec) for spec in specs]
+    for _, drawn in parsed:
+        check_curve_style(drawn)
+        if drawn.label is not None:
+            check_text(drawn.label, "label", styles, latex=latex)
+    if layout == "grid" and size is not None and size[1] is not None:
+        from actviz.render.curves import plan_grid
+        from actviz.render.figure import rc_context
+
+        empty = np.zeros(0)
+        with rc_context(styles):
+            plan_grid([Curve(a, empty, empty, empty, drawn) for a, drawn in parsed], size=size, ncols=None,
+                      formula=formula or "title", title=bool(title), legend=legend, dpi=100)
     from actviz.core import budgets
     from actviz.core.curves import check_grid
 
     _choice(layout, LAYOUTS, "layout")
     check_grid(xlim, samples)
-    acts = _one_input([as_bound(s) for s in specs], "plot")
+    acts = _one_input([parse_curve(s)[0] for s in specs], "plot")  # settings after ';' say how it is drawn
     seconds, values = _probe([a.f for a in acts] + [a.df for a in acts], xlim[0], xlim[1], samples)
     ys, dys = values[:len(acts)], values[len(acts):]
     for act, y in zip(acts, ys):

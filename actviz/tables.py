@@ -1,4 +1,10 @@
-"""Tables of numbers as CSV, TSV or JSON text: exact (round-trip) floats, no pandas."""
+"""Tables of numbers as CSV, TSV or JSON text: exact (round-trip) floats, no pandas.
+
+Conventions, the same in every table actviz writes: CSV/TSV cells hold ``nan``, ``inf`` and
+``-inf`` for non-finite numbers (what pgfplots and numpy read); JSON, which has no such
+numbers, holds ``null``. Column names are made of letters, digits, ``_``, ``.`` and ``-``
+only (:func:`column_name`), so pgfplots reads them as ``y=f_elu_alpha_0.5`` without quoting.
+"""
 from __future__ import annotations
 
 import csv
@@ -8,6 +14,22 @@ import math
 from typing import Sequence
 
 FORMATS = ("csv", "tsv", "json")
+
+
+def column_name(text: str, taken: set[str] | None = None) -> str:
+    """``text`` as a column name pgfplots reads without quoting: every run of characters other
+    than letters, digits, ``_``, ``.`` and ``-`` becomes one ``_`` (``f[elu:alpha=0.5]`` ->
+    ``f_elu_alpha_0.5``); a name already in ``taken`` gets ``_2``, ``_3``, ... (and is added)."""
+    import re
+
+    name = re.sub(r"[^A-Za-z0-9_.\-]+", "_", text).strip("_") or "column"
+    if taken is None:
+        return name
+    unique, k = name, 2
+    while unique in taken:
+        unique, k = f"{name}_{k}", k + 1
+    taken.add(unique)
+    return unique
 
 
 def _cell(v) -> str:

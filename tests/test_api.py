@@ -64,12 +64,15 @@ def test_figures_are_plain_figures_with_their_own_canvas():
 
     fig = api.plot_figure(["relu", "expr:x*sigmoid(x)"], styles=["paper"], size=api.figure_size("column"))
     assert isinstance(fig, Figure) and fig.canvas.manager is None
-    assert tuple(fig.get_size_inches()) == pytest.approx((3.5, 2.38))
+    assert tuple(fig.get_size_inches()) == pytest.approx((221 / 72.27, 221 / 72.27 * 0.68))
     assert "matplotlib.pyplot" not in sys.modules
 
 
 def test_figure_size_and_styles():
-    assert api.figure_size("page") == pytest.approx((7.16, 7.16 * 0.46))
+    assert api.figure_size("page") == pytest.approx((452 / 72.27, 452 / 72.27 * 0.46))
+    assert api.figure_size("ieee-column") == pytest.approx((252 / 72.27, 252 / 72.27 * 0.68))
     assert api.figure_size("10x5cm") == pytest.approx((10 / 2.54, 5 / 2.54))
+    assert api.figure_size("81mmx50mm") == pytest.approx((81 / 25.4, 50 / 25.4))
+    assert api.figure_size("229.5ptx150pt") == pytest.approx((229.5 / 72.27, 150 / 72.27))
     assert api.figure_size("4", ratio=0.5) == (4.0, 2.0)
     assert {"default", "paper", "slides", "dark"} <= set(api.styles())

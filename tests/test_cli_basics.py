@@ -23,7 +23,7 @@ def test_data_csv_is_exact(actviz):
     r = actviz("data", "relu", "elu:alpha=0.5", "--x", "-1,0,2.5")
     assert r.exit_code == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["x", "f[relu]", "df[relu]", "f[elu:alpha=0.5]", "df[elu:alpha=0.5]"]
+    assert rows[0] == ["x", "f_relu", "df_relu", "f_elu_alpha_0.5", "df_elu_alpha_0.5"]
     assert float(rows[1][3]) == 0.5 * math.expm1(-1.0)
     assert rows[3][1:3] == ["2.5", "1.0"]
 
@@ -34,7 +34,7 @@ def test_data_json_to_file(actviz, tmp_path):
     assert r.exit_code == 0, r.stderr
     records = json.loads(out.read_text())
     assert [rec["x"] for rec in records] == [-1.0, 0.0, 1.0]
-    assert records[1]["df[tanh]"] == 1.0
+    assert records[1]["df_tanh"] == 1.0
 
 
 @pytest.mark.parametrize("ext", ["png", "svg", "pdf"])

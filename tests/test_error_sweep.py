@@ -97,6 +97,20 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("plot relu --define bad -o x.png", 2, "bad --define"),
         ("plot relu --title $x^$ -o x.png", 2, "bad --title '$x^$': the formula between $ signs does not parse"),
         ("plot relu --title 中文 -o x.png", 2, "has no '中' (U+4E2D)"),
+        ("plot relu --style paper --title W⁺ -o x.png", 2, "has no '⁺' (U+207A)"),
+        ("plot relu --title Ж -o x.pgf", 2, "cannot write --title 'Ж' into PGF"),
+        ("plot relu;label=Ж -o x.pgf", 2, "cannot go into a PGF file"),
+        ("plot relu;lable=x -o x.png", 2, "bad setting 'lable=x'"),
+        ("plot relu;color=blu -o keep.png", 2, "unknown colour 'blu'"),
+        ("plot relu;linestyle=wavy -o x.png", 2, "unknown line style 'wavy'"),
+        ("plot relu;label=$x^$ -o x.png", 2, "bad label '$x^$'"),
+        ("plot relu;label=a;label=b -o x.png", 2, "label is given twice"),
+        ("plot relu;label= -o x.png", 2, "empty label"),
+        ("plot expr:x*a;a=1;color=0.5;b -o x.png", 2, "bad parameter 'b'"),
+        ("plot relu --size 8cmx5 -o x.png", 2, "give the height a unit too"),
+        ("plot relu --size 3furlongs -o x.png", 2, "bad size '3furlongs'"),
+        ("plot relu --size 12mm -o x.png", 2, "between 0.5 and 100 inches"),
+        ("plot --all --size 6.25x3in -o x.png", 2, "too small for its text and panels"),
         ("plot relu -o adir.png", 1, "is a directory"),
         ("plot relu -o keep.csv/x.png", 1, "is a file, not a directory"),
     ],
@@ -110,6 +124,7 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("data relu --xlim 2 1", 2, "bad x range"),
         ("data relu -o x.xyz", 2, "cannot tell the format"),
         ("data relu --format xml", 2, "'xml' is not one of"),
+        ("data relu;label=ReLU", 2, "settings after ';'"),
         ("data relu -o adir", 1, "is a directory"),
         ("data nope -o keep.csv", 2, "unknown activation"),
     ],
@@ -144,6 +159,8 @@ BAD_INPUTS: dict[str, list[tuple[str, int, str]]] = {
         ("warp relu --frames 400 --size 30x30 --dpi 200 -o x.gif", 2, "--max-animation-mb"),
         ("warp relu -o adir.png", 1, "is a directory"),
         ("warp relu --title $\\frac$ -o x.png", 2, "bad --title"),
+        ("warp relu;label=x -o x.png", 2, "settings after ';'"),
+        ("warp relu --size 5furlongs -o x.png", 2, "bad size"),
     ],
     "train": [
         ("train relu", 2, "Missing option '-o'"),
@@ -993,7 +1010,7 @@ def a_pipe_someone_reads_gets_the_bytes(actviz, workdir):
     r = actviz("data", "relu", "--samples", "3", "-o", "pipe.csv")
     reader.join(30)
     assert r.exit_code == 0, r.stderr
-    assert got and got[0].startswith(b"x,f[relu],df[relu]\n") and got[0].endswith(b"5.0,5.0,1.0\n")
+    assert got and got[0].startswith(b"x,f_relu,df_relu\n") and got[0].endswith(b"5.0,5.0,1.0\n")
     assert stat.S_ISFIFO(os.lstat(workdir / "pipe.csv").st_mode)
 
 

@@ -146,8 +146,8 @@ def test_data_command_with_define_and_expression(actviz):
                "--x", "-1,0,2")
     assert r.exit_code == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["x", "f[isru2]", "df[isru2]", "f[isru2:a=3]", "df[isru2:a=3]", "f[expr:x*tanh(x)]",
-                       "df[expr:x*tanh(x)]"]
+    assert rows[0] == ["x", "f_isru2", "df_isru2", "f_isru2_a_3", "df_isru2_a_3", "f_expr_x_tanh_x",
+                       "df_expr_x_tanh_x"]
     x = 2.0
     assert float(rows[3][3]) == pytest.approx(x / math.sqrt(1 + 3 * x * x), rel=1e-15)
     assert float(rows[3][4]) == pytest.approx((1 + 3 * x * x) ** -1.5, rel=1e-14)

@@ -216,7 +216,7 @@ def test_surface_cli_and_data_grid(tmp_path, actviz):
     r = actviz("data", "swiglu", "reglu", "--x", "-1,0.5,2")
     assert r.exit_code == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["a", "b", "f[swiglu]", "da[swiglu]", "db[swiglu]", "f[reglu]", "da[reglu]", "db[reglu]"]
+    assert rows[0] == ["a", "b", "f_swiglu", "da_swiglu", "db_swiglu", "f_reglu", "da_reglu", "db_reglu"]
     assert len(rows) == 1 + 9
     b = A.parse_spec("swiglu")
     for row in rows[1:]:

@@ -52,15 +52,15 @@ def test_loss_numbers(actviz, tmp_path, ext):
     assert r.exit_code == 0, r.stderr
     rows = read_table(out)
     assert [float(row["x"]) for row in rows] == [-2.0, -1.0, 0.0, 1.0, 2.0]
-    assert [float(row["f[huber:delta=0.5]"]) for row in rows] == [0.875, 0.375, 0.0, 0.375, 0.875]
-    assert float(rows[1]["df[log_cosh]"]) == math.tanh(-1.0)  # exact floats
+    assert [float(row["f_huber_delta_0.5"]) for row in rows] == [0.875, 0.375, 0.0, 0.375, 0.875]
+    assert float(rows[1]["df_log_cosh"]) == math.tanh(-1.0)  # exact floats
 
 
 def test_loss_numbers_at_given_points_default_to_the_kinds_range(actviz, tmp_path):
     out = tmp_path / "bce.csv"
     assert actviz("loss", "bce", "--x", "0.25,1", "-o", out).exit_code == 0
     rows = read_table(out)
-    assert float(rows[0]["f[bce]"]) == -math.log(0.25) and float(rows[1]["f[bce]"]) == 0.0
+    assert float(rows[0]["f_bce"]) == -math.log(0.25) and float(rows[1]["f_bce"]) == 0.0
     out2 = tmp_path / "p.csv"
     assert actviz("loss", "--kind", "probability", "-o", out2).exit_code == 0
     xs = [float(row["x"]) for row in read_table(out2)]

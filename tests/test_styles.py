@@ -103,53 +103,83 @@ def test_unknown_style_is_a_user_error(actviz, tmp_path):
     assert r.exit_code == 2 and "unknown style 'papr'" in r.stderr and "paper" in r.stderr
 
 
+TEX_PT = 1 / 72.27  # inches
+
+
 @pytest.mark.parametrize("size, dpi, want", [
-    ("column", 100, (350, 238)),
-    ("page", 50, (358, 165)),
+    ("column", 100, (221 * TEX_PT * 100, 221 * TEX_PT * 100 * 0.68)),  # the article's \columnwidth on A4
+    ("page", 50, (452 * TEX_PT * 50, 452 * TEX_PT * 50 * 0.46)),
+    ("article-column", 100, (229.5 * TEX_PT * 100, 229.5 * TEX_PT * 100 * 0.68)),
+    ("ieee-column", 100, (252 * TEX_PT * 100, 252 * TEX_PT * 100 * 0.68)),
+    ("acm-text", 50, (506.295 * TEX_PT * 50, 506.295 * TEX_PT * 50 * 0.46)),
+    ("icml-column", 100, (325, 325 * 0.68)),
+    ("lncs-text", 50, (12.2 / 2.54 * 50, 12.2 / 2.54 * 50 * 0.68)),
+    ("229.5pt", 100, (229.5 * TEX_PT * 100, 229.5 * TEX_PT * 100 * 0.68)),
+    ("81mm", 100, (81 / 25.4 * 100, 81 / 25.4 * 100 * 0.68)),
     ("4x3", 100, (400, 300)),
+    ("4inx3in", 100, (400, 300)),
     ("8.89x5cm", 100, (350, 197)),
     ("8.89cm", 100, (350, 238)),
+    ("88.9mmx50mm", 100, (350, 197)),
+    ("252bp", 100, (350, 238)),
 ])
 def test_sizes(actviz, tmp_path, size, dpi, want):
     out = tmp_path / "s.png"
     r = actviz("plot", "relu", "tanh", "--size", size, "--dpi", dpi, "-o", out)
     assert r.exit_code == 0, r.stderr
     width, height = _size(out)
-    assert width == want[0] and abs(height - want[1]) <= 1  # height: 0.68 x a narrow width, 0.46 x a wide one
+    # matplotlib truncates to whole pixels; height: 0.68 x a narrow width, 0.46 x a wide one
+    assert abs(width - want[0]) <= 1 and abs(height - want[1]) <= 1, (width, height, want)
 
 
-def test_column_pdf_is_3_5_inches_wide_with_no_type3_fonts(actviz, tmp_path):
+@pytest.mark.parametrize("size", ["8cmx5", "12 furlongs", "0.1in", "200in", "-3cm", "column x 2"])
+def test_bad_sizes(actviz, tmp_path, size):
+    r = actviz("plot", "relu", "--size", size, "-o", tmp_path / "x.png")
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "size" in r.stderr, r.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_column_pdf_is_221pt_wide_with_no_type3_fonts(actviz, tmp_path):
     out = tmp_path / "cmp.pdf"
     r = actviz("plot", "--define", MISH, "mish2", "relu", "tanh", "--style", "paper", "--size", "column",
                "--formula", "legend", "-o", out)
     assert r.exit_code == 0, r.stderr
     pdf = out.read_bytes()
     box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    assert float(box.group(1)) == pytest.approx(252.0)  # 3.5 in
-    assert float(box.group(2)) == pytest.approx(252.0 * 0.68)
+    assert float(box.group(1)) == pytest.approx(221 * 72 / 72.27, abs=0.01)  # PDF points: 1/72 in
+    # the height: 0.68 of the width, plus what the formula legend's extra rows need
+    assert float(box.group(2)) >= 0.68 * float(box.group(1)) - 0.01
     assert b"/Type3" not in pdf and b"/Subtype /Type3" not in pdf
     assert b"/FontFile2" in pdf  # TrueType outlines embedded (Type 42)
     assert b"STIX" in pdf  # the paper serif, math included
 
 
-def test_legend_and_labels_fit_inside_a_column_figure():
-    from actviz.render.figure import rc_context
+def test_legend_and_labels_fit_inside_a_column_figure(tmp_path):
+    from actviz.errors import UserError
 
     specs = ["relu", "tanh", "sigmoid", "elu", "identity"]
+    width = api.figure_size("column")[0]
     for formula in ("none", "legend"):
         for derivative in (True, False):
-            fig = api.plot_figure(specs, styles=["paper"], size=(3.5, 3.5 * 0.46), formula=formula,
+            # only the width given: the figure takes the height its legend needs
+            fig = api.plot_figure(specs, styles=["paper"], size=(width, None), formula=formula,
                                   derivative=derivative)
-            with rc_context(["paper"]):
-                renderer = fig.canvas.get_renderer()
-                fig.draw(renderer)
-                drawn = fig.get_tightbbox(renderer)  # inches; everything drawn, legend included
+            renderer = fig.canvas.get_renderer()
+            fig.draw(renderer)  # under the figure's own style
+            drawn = fig.get_tightbbox(renderer)  # inches; everything drawn, legend included
             w, h = fig.get_size_inches()
+            assert w == pytest.approx(width) and h >= 0.46 * w
             assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, (formula, derivative, drawn)
             assert drawn.x1 <= w + 0.01 and drawn.y1 <= h + 0.01, (formula, derivative, drawn)
             legend = fig.legends[0].get_window_extent(renderer)
             for ax in fig.axes:  # the legend sits below the panels, overlapping none
                 assert not legend.overlaps(ax.get_window_extent(renderer))
+                assert ax.get_window_extent(renderer).height > 0.25 * fig.dpi  # panels, not slivers
+    # a height given outright that cannot hold five formulas is refused when saved, not written squashed
+    squashed = api.plot_figure(specs, styles=["paper"], size=(width, width * 0.46), formula="legend")
+    with pytest.raises(UserError, match="too small for its text"):
+        api.save(squashed, tmp_path / "squashed.png")
+    assert not (tmp_path / "squashed.png").exists()
 
 
 def test_eps_has_type42_fonts(actviz, tmp_path):
@@ -203,7 +233,7 @@ def test_pgf_compiles_in_latex(actviz, tmp_path, measure, monkeypatch):
     if measure == "fonts":  # as on a machine without TeX (CI installs every engine)
         from actviz.render import pgf
 
-        monkeypatch.setattr(pgf, "latex_available", lambda: False)
+        monkeypatch.setattr(pgf, "latex_engine", lambda: None)
     styles = ["--style", "paper"]
     if measure == "latex":  # text measured by a running pdflatex, as matplotlib's own PGF backend does
         (tmp_path / "tex.mplstyle").write_text("pgf.texsystem: pdflatex\n")
@@ -222,13 +252,13 @@ def test_pgf_compiles_in_latex(actviz, tmp_path, measure, monkeypatch):
 
 def test_env_defaults_for_style_size_and_dpi(actviz, tmp_path, monkeypatch):
     monkeypatch.setenv("ACTVIZ_STYLE", "paper dark")
-    monkeypatch.setenv("ACTVIZ_SIZE", "column")
+    monkeypatch.setenv("ACTVIZ_SIZE", "4in")
     monkeypatch.setenv("ACTVIZ_DPI", "100")
     out = tmp_path / "env.png"
     r = actviz("plot", "relu", "-o", out)
     assert r.exit_code == 0, r.stderr
     px = _png(out)
-    assert _size(out) == (350, 238)
+    assert _size(out) == (400, 272)
     assert tuple(px[2, 2, :3]) == (0x16, 0x1A, 0x1F)  # dark background
     r = actviz("plot", "relu", "--size", "2x2", "-o", out)  # the command line wins over the environment
     assert _size(out) == (200, 200)

@@ -31,10 +31,13 @@ def parse_points(text: str) -> list[float]:
 def data(activations, xlim, samples, points, fmt, output) -> None:
     """Print x, f(x) and f'(x) for each activation as CSV, TSV or JSON.
 
-    Columns are x, then f and df for each ACT, named after its spec.
-    Floats are written exactly (shortest repr that reads back to the same double).
-    Gated functions f(a, b) (swiglu, geglu, ...) give a grid instead: columns a, b, then f,
-    da and db (the partial derivatives) for each, with a and b both over --xlim (or --x).
+    Columns are x, then f and df for each ACT, named after its spec in letters,
+    digits, _ . and - only, so that pgfplots reads them unquoted: f_relu,
+    df_elu_alpha_0.5 (a spec given twice gets _2). Floats are written exactly
+    (shortest repr that reads back to the same double); non-finite values are nan,
+    inf, -inf in CSV/TSV and null in JSON. Gated functions f(a, b) (swiglu, geglu, ...)
+    give a grid instead: columns a, b, then f, da and db (the partial derivatives) for
+    each, with a and b both over --xlim (or --x).
 
     \b
     Examples:
@@ -48,6 +51,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
     from actviz import api
     from actviz.atomic import check_output, echo, write_text
     from actviz.context import validated
+    from actviz.core.curves import table
     from actviz.progress import tracker
     from actviz.tables import format_table
 
@@ -60,7 +64,7 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
                             f"or give --format")
         fmt = suffix
     x = parse_points(points) if points is not None else None
-    acts = [api.activation(a) for a in activations]
+    acts = [api.activation(a) for a in activations]  # activations only: ';label=...' is for plot's curves
     if any(b.act.gated for b in acts):
         _check_gated_table(acts, samples, x, fmt)
         validated()
@@ -72,16 +76,8 @@ def data(activations, xlim, samples, points, fmt, output) -> None:
         return
     api.check_data(acts, xlim=xlim, samples=samples, x=x, fmt=fmt)
     validated()
-    curves = api.curves(acts, xlim=xlim, samples=samples, x=x, progress=tracker("evaluating"), command="data")
-    columns = ["x"]
-    for c in curves:
-        columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
-    rows = []
-    for i, xv in enumerate(curves[0].x):
-        row = [float(xv)]
-        for c in curves:
-            row += [float(c.y[i]), float(c.dy[i])]
-        rows.append(row)
+    columns, rows = table(api.curves(acts, xlim=xlim, samples=samples, x=x, progress=tracker("evaluating"),
+                                     command="data"))
     text = format_table(columns, rows, fmt)
     if output is not None:
         write_text(output, text)
@@ -104,12 +100,13 @@ def _check_gated_table(bound, samples, x, fmt) -> None:
 
 def _gated_table(api, bound, xlim, samples, x, fmt) -> str:
     """The grid a x b of gated functions: a, b, then f, da, db per function (b varies slowest)."""
-    from actviz.tables import format_table
+    from actviz.tables import column_name, format_table
 
     surfaces = api.surfaces(bound, alim=xlim, blim=xlim, samples=samples, a=x, b=x)
-    columns = ["a", "b"]
-    for s in surfaces:
-        columns += [f"f[{s.act.spec}]", f"da[{s.act.spec}]", f"db[{s.act.spec}]"]
+    columns, taken = ["a", "b"], {"a", "b"}
+    for s in surfaces:  # named as the curves' columns are: pgfplots reads them unquoted
+        f_name = column_name(f"f_{s.act.spec}", taken)
+        columns += [f_name, column_name("da" + f_name[1:], taken), column_name("db" + f_name[1:], taken)]
     first = surfaces[0]
     rows = []
     for i, bv in enumerate(first.b):

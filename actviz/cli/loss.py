@@ -54,7 +54,7 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
     axis, so they must be of one kind: margin losses against m = y f(x) (labels
     +-1), regression losses against the residual r = y - y_hat, probabilistic losses
     against the predicted probability p. The extension of -o chooses a figure or a
-    table (columns x, then f[LOSS] and df[LOSS] for each, exact floats).
+    table (columns x, then f_LOSS and df_LOSS for each, named so that pgfplots reads them unquoted; exact floats).
 
     \b
     Examples:
@@ -66,7 +66,7 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
     from pathlib import Path
 
     from actviz import api
-    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, parse_size
+    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, read_size
 
     suffix = Path(output).suffix.lower()
     table = suffix in TABLE_EXTS
@@ -77,11 +77,13 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
     if points is not None and not table:
         raise UserError("--x gives the points of a table: write to .csv, .tsv or .json, or use --xlim/--samples")
     if not table:
-        default_size = OVERLAY_SIZE if layout == "overlay" else None
-        figsize = parse_size(size, default_size, ratio=overlay_ratio if layout == "overlay" else 0.75) \
-            if (size or default_size) else None
+        # as for plot: a height left open is the figure's to choose (the legend's rows, the sheet's rows)
+        figsize = read_size(size) if size else None
         dpi = dpi or 150
-        if figsize:
+        if layout == "overlay":
+            w, h = figsize or OVERLAY_SIZE
+            check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
+        elif figsize and figsize[1] is not None:
             check_pixels(figsize, dpi)
     check_losses(losses, kind, xlim, samples or (101 if table else 801), points, table and suffix.lstrip("."),
                  derivative, layout)
@@ -98,7 +100,7 @@ def loss(losses, output, kind, xlim, ylim, dylim, samples, points, layout, deriv
     fig = api.loss_figure(list(losses), kind=kind, xlim=xlim, samples=samples or 801, layout=layout,
                           derivative=derivative, ylim=ylim, dylim=dylim, title=title, legend=legend, formula=formula,
                           size=figsize, dpi=dpi, styles=styles)
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    api.save(fig, output, dpi=dpi, transparent=transparent)
 
 
 def check_losses(specs, kind, xlim, samples: int, points, table: str | bool, derivative: bool, layout: str) -> None:

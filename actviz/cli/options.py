@@ -109,9 +109,12 @@ def figure_options(fn: Callable) -> Callable:
     A command's ``--title`` is checked here, before any work, against mathtext and the fonts.
     """
     @click.option("--style", "styles", multiple=True, metavar="NAME|FILE", envvar="ACTVIZ_STYLE", show_envvar=True,
-                  help="Style: default, paper, slides, dark, a matplotlib style or a .mplstyle file; repeat to combine.")
+                  help="Style: default, paper, slides, dark, a matplotlib or SciencePlots style, package.style, or "
+                       "a .mplstyle file; repeat to combine.")
     @click.option("--size", metavar="SIZE", envvar="ACTVIZ_SIZE", show_envvar=True,
-                  help="Figure size: column (3.5 in), page (7.16 in), W or WxH in inches, or e.g. 16x8cm.")
+                  help="Figure size: a preset (column, page, ieee-column, acm-text, neurips-text, ...: the "
+                       "widths of LaTeX classes), or W or WxH in in, cm, mm or pt (e.g. 229.5pt, 81mm, 16x8cm). "
+                       "With only a width the figure picks its height.")
     @click.option("--dpi", type=FloatRange(10, 2400), default=None, envvar="ACTVIZ_DPI", show_envvar=True,
                   help="Resolution of raster output (dots per inch).")
     @click.option("--transparent", is_flag=True, envvar="ACTVIZ_TRANSPARENT", show_envvar=True,
@@ -129,7 +132,8 @@ def figure_options(fn: Callable) -> Callable:
         if kwargs.get("title"):
             from actviz.render.text import check_text
 
-            check_text(kwargs["title"], "--title", kwargs.get("styles", ()))
+            check_text(kwargs["title"], "--title", kwargs.get("styles", ()),
+                       latex=str(kwargs.get("output") or "").lower().endswith(".pgf"))
         with warnings.catch_warnings():
             warnings.filterwarnings("error", _LAYOUT_COLLAPSED, UserWarning)
             try:

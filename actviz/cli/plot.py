@@ -33,36 +33,49 @@ def plot(activations, output, family, all_, xlim, ylim, dylim, samples, layout, 
     """Plot activation functions and their derivatives.
 
     ACT is a catalogue name with optional parameters, e.g. relu, elu:alpha=0.5,
-    leaky_relu:negative_slope=0.2. The same name may appear twice.
+    leaky_relu:negative_slope=0.2. The same name may appear twice. Settings after
+    semicolons say how its curve is drawn: label=TEXT (a formula between $ signs
+    works; no ';'), color=COLOUR (C3, k, tab:red, #d62728), linestyle=STYLE (-, --,
+    -., :). Quote such an ACT for the shell.
 
     \b
     Examples:
       actviz plot sigmoid tanh arctan softsign isru -o sigmoidal.png
       actviz plot relu elu elu:alpha=0.5 --xlim -3 3 -o elu.pdf
-      actviz plot --all -o catalogue.png
+      actviz plot relu "gelu; label=GELU (ours); color=k; linestyle=--" -o mine.pdf
+      actviz plot --all --size page -o catalogue.png
     """
     from actviz import api
     from actviz.context import validated
+    from actviz.core.spec import parse_curve
     from actviz.progress import tracker
-    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, parse_size
+    from actviz.render.layout import IMAGE_FORMATS, OVERLAY_SIZE, overlay_ratio, read_size
 
     check_output(output, IMAGE_FORMATS)
     for name, lim in (("--ylim", ylim), ("--dylim", dylim)):
         if lim is not None and not (math.isfinite(lim[0]) and math.isfinite(lim[1]) and lim[0] < lim[1]
                                     and math.isfinite(lim[1] - lim[0])):
             raise UserError(f"bad {name} {lim[0]:g} {lim[1]:g}: needs two finite numbers, the first smaller")
-    specs = api.select_specs(activations, family=family, all_=all_)
+    for spec in activations:
+        parse_curve(spec)  # each ACT, and how it is drawn, is checked before anything is computed
+    specs = [*activations, *(api.select_specs([], family=family, all_=all_) if family or all_ else [])]
+    if not specs:
+        api.select_specs([])  # the one message for "nothing to plot"
     sheet = bool(family or all_)
     layout = layout or ("grid" if sheet else "overlay")
-    default_size = OVERLAY_SIZE if layout == "overlay" else None
-    figsize = parse_size(size, default_size, ratio=overlay_ratio if layout == "overlay" else 0.75) if (size or default_size) else None
     dpi = dpi or 150
-    if figsize:
+    # a height left open is the figure's to choose (room for the legend's rows, the sheet's rows)
+    figsize = read_size(size) if size else None
+    if layout == "overlay":
+        w, h = figsize or OVERLAY_SIZE
+        check_pixels((w, h if h is not None else w * overlay_ratio(w)), dpi)
+    elif figsize and figsize[1] is not None:
         check_pixels(figsize, dpi)
     api.check_plot(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim, dylim=dylim,
-                   formula=formula, styles=styles)
+                   formula=formula, styles=styles, latex=output.lower().endswith(".pgf"), size=figsize,
+                   legend=legend, title=title)
     validated()
     fig = api.plot_figure(specs, xlim=xlim, samples=samples, layout=layout, derivative=derivative, ylim=ylim,
                           dylim=dylim, title=title, legend=legend, formula=formula, size=figsize, dpi=dpi,
                           styles=styles, progress=tracker("evaluating"))
-    api.save(fig, output, styles=styles, dpi=dpi, transparent=transparent)
+    api.save(fig, output, dpi=dpi, transparent=transparent)

@@ -51,6 +51,10 @@ def continuity_text(order: float | None) -> str:
 
 ArrayFn = Callable[..., Any]
 
+DRAWING_KEYS: tuple[str, ...] = ("label", "color", "linestyle")
+"""Settings after a ``;`` in a curve spec that say how it is drawn (``relu; label=ReLU``); never
+the name of an expression's parameter, which also follows a ``;``."""
+
 
 @dataclass(frozen=True)
 class Param:
@@ -166,8 +170,10 @@ def format_value(v: float) -> str:
     return short if float(short) == v else repr(float(v))
 
 
-def _json_number(v: float) -> float | str:
-    return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+def _json_number(v: float) -> float | None:
+    """JSON has no infinity: a non-finite number is null, as in every JSON actviz writes
+    (an unbounded end of a range, an unbounded slope)."""
+    return v if math.isfinite(v) else None
 
 
 class Parametrised:

@@ -7,23 +7,26 @@ from typing import Sequence
 import numpy as np
 
 from actviz.core.activation import Bound, BoundActivation
+from actviz.core.spec import CurveStyle
 from actviz.errors import UserError
+from actviz.tables import column_name
 
 MAX_SAMPLES = 10_000_000
 
 
 @dataclass(frozen=True)
 class Curve:
-    """One activation (or loss: anything bound with f and df) evaluated on a grid."""
+    """One activation (or loss: anything bound with f and df) evaluated on a grid, and how to draw it."""
 
     act: BoundActivation | Bound
     x: np.ndarray
     y: np.ndarray
     dy: np.ndarray
+    style: CurveStyle = CurveStyle()
 
     @property
     def label(self) -> str:
-        return self.act.label
+        return self.style.label if self.style.label is not None else self.act.label
 
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
@@ -47,12 +50,16 @@ CHUNK = 1 << 16
 are the same as in one call)."""
 
 
-def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> list[Curve]:
+def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None,
+             styles: Sequence[CurveStyle] | None = None) -> list[Curve]:
     """Evaluate f and its analytic derivative for every activation (or loss) at the points ``x``;
-    ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve)."""
+    ``progress`` wraps the sequence of pieces of work (a progress bar that moves within a long curve);
+    ``styles`` say how each curve is drawn."""
     x = np.asarray(x, dtype=float)
+    styles = list(styles) if styles is not None else [CurveStyle()] * len(acts)
     if progress is None:
-        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float)) for a in acts]
+        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
+                for a, st in zip(acts, styles)]
     pieces = [(i, start) for i in range(len(acts)) for start in range(0, max(len(x), 1), CHUNK)]
     ys = [np.empty(x.shape) for _ in acts]
     dys = [np.empty(x.shape) for _ in acts]
@@ -60,14 +67,16 @@ def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None) -> l
         part = x[start:start + CHUNK]
         ys[i][start:start + CHUNK] = acts[i].f(part)
         dys[i][start:start + CHUNK] = acts[i].df(part)
-    return [Curve(a, x, y, dy) for a, y, dy in zip(acts, ys, dys)]
+    return [Curve(a, x, y, dy, st) for a, y, dy, st in zip(acts, ys, dys, styles)]
 
 
 def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:
-    """Columns ``x``, then ``f[spec]`` and ``df[spec]`` per curve, and one row per point (curves share x)."""
-    columns = ["x"]
+    """Columns ``x``, then ``f_SPEC`` and ``df_SPEC`` per curve (named so that pgfplots reads them
+    unquoted, see :func:`actviz.tables.column_name`), and one row per point (curves share x)."""
+    columns, taken = ["x"], {"x"}
     for c in curves:
-        columns += [f"f[{c.act.spec}]", f"df[{c.act.spec}]"]
+        f_name = column_name(f"f_{c.act.spec}", taken)
+        columns += [f_name, column_name("d" + f_name, taken)]
     rows = []
     for i, xv in enumerate(curves[0].x):
         row = [float(xv)]

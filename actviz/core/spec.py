@@ -1,14 +1,19 @@
 """The one parser of activation specs and of the number lists options take.
 
-An activation spec is text: ``relu``, ``elu:alpha=0.5``, ``expr:x*tanh(x)``; a model
-is a spec with layer sizes, ``relu@8,8``. Numbers are read strictly (ASCII digits
+An activation spec is text: ``relu``, ``elu:alpha=0.5``, ``expr:x*tanh(x)``,
+``expr:x*sigmoid(b*x); b=2``; a model is a spec with layer sizes, ``relu@8,8``; a curve
+is a spec with how to draw it in settings after semicolons, ``relu; label=ReLU (ours);
+color=k; linestyle=--``. After a ``;`` only an expression's parameters and the drawing
+settings ``label``, ``color``, ``linestyle`` (never a parameter's name) can come, so the
+two never mix. Numbers are read strictly (ASCII digits
 only), so ``²`` or a full-width digit is refused here rather than failing later.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from actviz.core.activation import Activation, BoundActivation
+from actviz.core.activation import DRAWING_KEYS, Activation, BoundActivation
 from actviz.core.activation import name_key as key
 from actviz.core.numbers import parse_number, parse_whole
 from actviz.core.registry import Registry, current
@@ -20,6 +25,9 @@ def parse_spec(spec: str, registry: Registry | None = None) -> BoundActivation:
         raise UserError("empty activation spec; give a name such as relu or elu:alpha=0.5")
     text = spec.strip()
     head, sep, rest = text.partition(":")
+    if key(head) != "expr" and ";" in text:
+        raise UserError(f"bad activation spec {text!r}: settings after ';' (label=, color=, linestyle=) say how "
+                        f"a curve of actviz plot is drawn; give only the activation here")
     if key(head) == "expr":
         from actviz.core.expr.compile import parse_expression_spec
 
@@ -55,6 +63,58 @@ def _example(act: Activation) -> str:
         p = act.params[0]
         return f"{p.name}={p.default:g}"
     return "(no parameters)"
+
+
+@dataclass(frozen=True)
+class CurveStyle:
+    """How one curve is drawn, where it differs from the style's choice: its legend label, its
+    colour and its line style (validated where they are drawn)."""
+
+    label: str | None = None
+    color: str | None = None
+    linestyle: str | None = None
+
+    def merged(self, other: "CurveStyle") -> "CurveStyle":
+        """This style with the settings ``other`` gives taking their place."""
+        return CurveStyle(*(b if b is not None else a for a, b in zip(
+            (self.label, self.color, self.linestyle), (other.label, other.color, other.linestyle))))
+
+
+CURVE_KEYS = DRAWING_KEYS
+"""What a curve spec may set after ``;``."""
+
+
+def parse_curve(text: "str | BoundActivation", registry: Registry | None = None) -> tuple[BoundActivation, CurveStyle]:
+    """``ACT[; key=value...]`` -> (activation, how to draw it): ``relu; label=ReLU; color=C3; linestyle=--``.
+
+    Settings follow the activation spec after semicolons: ``label``, ``color`` and ``linestyle``
+    say how the curve is drawn, any other ``name=value`` is an ``expr:`` spec's own parameter
+    (``expr:x*sigmoid(b*x); b=2; label=Swish-2``). A label may hold any text but ``;``
+    (``$...$`` for a formula).
+    """
+    if isinstance(text, BoundActivation):
+        return text, CurveStyle()
+    spec, *items = str(text).split(";")
+    values: dict[str, str] = {}
+    rest: list[str] = []
+    for item in items:
+        name, eq, value = item.partition("=")
+        name = name.strip().lower()
+        if name not in CURVE_KEYS or not eq:
+            rest.append(item)
+            continue
+        if name in values:
+            raise UserError(f"{name} is given twice in {text!r}")
+        if not value.strip():
+            raise UserError(f"empty {name} in {text!r}")
+        values[name] = value.strip()
+    is_expr = key(spec.partition(":")[0]) == "expr"
+    leftover = [r for r in rest if r.strip()]
+    if leftover and not is_expr:
+        raise UserError(f"bad setting {leftover[0].strip()!r} in {text!r}: after ';' use label=TEXT, "
+                        f"color=COLOUR or linestyle=STYLE, e.g. relu; label=ReLU; color=C3")
+    act = parse_spec(";".join([spec, *rest]) if is_expr else spec, registry)
+    return act, CurveStyle(**values)
 
 
 def parse_specs(specs: Iterable[str], registry: Registry | None = None) -> list[BoundActivation]:

@@ -14,6 +14,7 @@ from typing import Sequence
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
@@ -22,6 +23,7 @@ from actviz.core.converge import ConvergenceResult
 from actviz.core.depth import QUANTITIES, DepthResult
 from actviz.core.phase import PhaseResult
 from actviz.render.figure import new_figure
+from actviz.render.fit import fit_legend, fit_title
 
 QUANTITY_LABELS = {"pre": "pre-activation $|z|$", "act": r"activation $|\phi(z)|$",
                    "grad": r"gradient $|\partial L/\partial z|$"}
@@ -106,7 +108,7 @@ def depth_figure(result: DepthResult, *, size: tuple[float, float] | None = None
                Line2D([], [], color=fg, linestyle="none", marker="o", markersize=3.4, markerfacecolor="none",
                       markeredgewidth=0.8, label="measured RMS"),
                Line2D([], [], color=fg, lw=1.0, linestyle=(0, (3, 2)), label="mean-field RMS")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize="x-small", handlelength=1.8)
+    fit_legend(fig, handles, 5, fontsize="x-small", handlelength=1.8)  # fewer columns when narrow
     if title:
         fig.suptitle(title)
     return fig
@@ -163,7 +165,7 @@ def convergence_figure(result: ConvergenceResult, *, size: tuple[float, float] |
                for j, runs in enumerate(result.runs[0])]
     handles.append(Patch(color="#808080", alpha=0.3, lw=0, label=f"line: median of {s['seeds']} seeds, "
                                                                  f"band: lowest to highest"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small")
+    fit_legend(fig, handles, len(handles), fontsize="small")
     for ax in axes[n:]:
         ax.set_visible(False)
     for ax in axes[::ncols]:
@@ -237,13 +239,14 @@ def phase_figure(result: PhaseResult, *, size: tuple[float, float] | None = None
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[k % len(MARKERS)], markersize=6,
                           color=INIT_COLORS[k % len(INIT_COLORS)], markeredgecolor="white", label=label)
                    for k, (label, _) in enumerate(marks)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small",
+        fit_legend(fig, handles, len(handles), fontsize="small",
                    title=rf"initialisations, at $\sigma_b$ = {mark_sigma_b:g} (layers of equal width)",
                    title_fontsize="x-small")
     bar = fig.colorbar(image, ax=list(axes[:n]), shrink=0.9)
     bar.set_label(f"log$_{{10}}$ gradient mean square, layer 1 / layer {depth}", fontsize="small")
-    fig.suptitle(title if title is not None else
-                 f"Order and chaos over {depth} layers: blue, gradients vanish; red, they explode; "
-                 f"on the line they keep their size", fontsize="small")
+    heading = title if title is not None else (f"Order and chaos over {depth} layers: blue, gradients vanish; "
+                                               f"red, they explode; on the line they keep their size")
+    size = FontProperties(size="small").get_size_in_points()
+    fig.suptitle(fit_title(fig, heading, fig.get_figwidth() - 0.2, fontsize=size), fontsize=size)  # wrapped to fit
     fig.set_layout_engine("constrained")
     return fig

@@ -23,7 +23,7 @@ from actviz.core.layers import View, fit_views, layer_limits, layer_values
 from actviz.core.scenes import boundary_lines, data_box, grid_lines, sample_box
 from actviz.render.figure import new_figure
 from actviz.render.layout import layers_size
-from actviz.render.training import CLASS_NAMES, Look, stats_text
+from actviz.render.training import Look, stats_text
 
 BOUNDARY_RES = (101, 241)
 """Smallest and largest raster side used to trace the boundary in the input plane (then mapped
@@ -129,8 +129,8 @@ class LayerFrames:
             if kind == "grid":
                 ax.add_collection(LineCollection(self.grid, colors=[look.mix(0.28)], linewidths=0.55, zorder=1))
             elif kind == "points":
-                ax.plot(*pts.T, linestyle="none", marker="o", markersize=math.sqrt(5), markeredgewidth=0,
-                        color=look.tint(c, 0.75), zorder=2)
+                ax.plot(*pts.T, linestyle="none", marker=look.markers[c], markeredgewidth=0,
+                        markersize=math.sqrt(10 if look.shaped else 5), color=look.tint(c, 0.75), zorder=2)
             else:
                 ax.plot(*pts.T, color=look.tint(c, 1.0), lw=1.8, zorder=3)
         self.input_boundary = LineCollection([], colors=[look.fg], linewidths=1.5, zorder=4)
@@ -149,10 +149,10 @@ class LayerFrames:
             ax.fill([lo, hi, hi], [lo, lo, hi], color=look.tint(0, 0.07), lw=0, zorder=0)
             ax.fill([lo, lo, hi], [lo, hi, hi], color=look.tint(1, 0.07), lw=0, zorder=0)
             ax.plot([lo, hi], [lo, hi], color=look.fg, lw=1.3, zorder=4)
-            ax.set_xlabel(f"$x'$: score of {CLASS_NAMES[0]}")
-            ax.set_ylabel(f"$y'$: score of {CLASS_NAMES[1]}", labelpad=2)
+            ax.set_xlabel(f"x\u2032: score of {look.names[0]}")  # Unicode primes: no mathtext grammar to build
+            ax.set_ylabel(f"y\u2032: score of {look.names[1]}", labelpad=2)
             label_x = min(x1, y1) - 0.04 * (x1 - x0)
-            ax.text(label_x, label_x, "$y'=x'$  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
+            ax.text(label_x, label_x, "y\u2032 = x\u2032  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
                     color=look.mix(0.8), fontsize=small)
         elif view.kind == "pca":
             ax.set_xlabel("principal axis 1")
@@ -173,8 +173,8 @@ class LayerFrames:
                 a = LineCollection([], colors=[look.mix(0.28)], linewidths=0.55, zorder=1)
                 ax.add_collection(a)
             elif kind == "points":
-                a, = ax.plot([], [], linestyle="none", marker="o", markersize=math.sqrt(5), markeredgewidth=0,
-                             color=look.tint(c, 0.75), zorder=2)
+                a, = ax.plot([], [], linestyle="none", marker=look.markers[c], markeredgewidth=0,
+                             markersize=math.sqrt(10 if look.shaped else 5), color=look.tint(c, 0.75), zorder=2)
             else:
                 a, = ax.plot([], [], color=look.tint(c, 1.0), lw=1.8, zorder=3)
             self._add(a)

@@ -28,10 +28,42 @@ ANIMATION_FORMATS: dict[str, str] = {".gif": "gif", ".webp": "webp", ".apng": "a
 DPI = {"image": 150.0, "train": 100.0, "warp-animation": 80.0}
 """Default resolution by kind of output."""
 
-SIZES = {"column": 3.5, "page": 7.16}
-"""Journal widths in inches: one column and a full page (two columns)."""
+UNITS = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72.27, "bp": 1 / 72.0}
+"""Inches per unit of ``--size``: ``pt`` is TeX's point (what ``\\showthe\\columnwidth`` prints,
+1/72.27 in); ``bp`` is the PostScript/PDF "big point" (1/72 in)."""
 
-CM = 1 / 2.54
+PT = UNITS["pt"]
+
+PRESETS: dict[str, tuple[float, str]] = {
+    # name: (width in inches, where the number comes from)
+    "column": (221.0 * PT, "LaTeX article, two-column: \\columnwidth is 221pt on A4 and 229.5pt on letter "
+                          "paper (article.cls with size10.clo, measured with pdflatex); the narrower fits both"),
+    "page": (452.0 * PT, "LaTeX article, two-column: \\textwidth is 452pt on A4 and 469pt on letter paper; "
+                        "the narrower fits both"),
+    "article-column": (229.5 * PT, "LaTeX article [twocolumn], letter paper: \\columnwidth 229.5pt"),
+    "article-text": (469.0 * PT, "LaTeX article [twocolumn], letter paper: \\textwidth 469pt"),
+    "article-a4-column": (221.0 * PT, "LaTeX article [twocolumn,a4paper]: \\columnwidth 221pt"),
+    "article-a4-text": (452.0 * PT, "LaTeX article [twocolumn,a4paper]: \\textwidth 452pt"),
+    "ieee-column": (252.0 * PT, "IEEEtran.cls (journal and conference, 10pt): \\columnwidth 252pt"),
+    "ieee-text": (516.0 * PT, "IEEEtran.cls (journal and conference, 10pt): \\textwidth 516pt"),
+    "acm-column": (241.14749 * PT, "acmart.cls [sigconf]: \\columnwidth 241.14749pt"),
+    "acm-text": (506.295 * PT, "acmart.cls [sigconf]: \\textwidth 506.295pt"),
+    "neurips-column": (5.5, "neurips_2024.sty: single column, \\textwidth 5.5in (397.48pt)"),
+    "neurips-text": (5.5, "neurips_2024.sty: \\textwidth 5.5in (397.48pt)"),
+    "icml-column": (3.25, "icml2024.sty: \\textwidth 6.75in, \\columnsep 0.25in, so \\columnwidth 3.25in (234.88pt)"),
+    "icml-text": (6.75, "icml2024.sty: \\textwidth 6.75in (487.82pt)"),
+    "iclr-column": (5.5, "iclr2025_conference.sty: single column, \\textwidth 5.5in (397.48pt)"),
+    "iclr-text": (5.5, "iclr2025_conference.sty: \\textwidth 5.5in (397.48pt)"),
+    "lncs-column": (12.2 / 2.54, "llncs.cls (Springer LNCS): single column, \\textwidth 12.2cm (347.12pt)"),
+    "lncs-text": (12.2 / 2.54, "llncs.cls (Springer LNCS): \\textwidth 12.2cm (347.12pt)"),
+}
+"""Named widths of real documents, column and full text width each (single-column venues: both
+the text width). Sources are the classes and style files themselves (see docs/paper-figures.md)."""
+
+SIZES = {name: width for name, (width, _) in PRESETS.items()}
+"""Preset widths in inches."""
+
+CM = UNITS["cm"]
 MAX_INCHES = 100.0
 
 OVERLAY_SIZE = (7.0, 3.2)
@@ -76,33 +108,53 @@ def boundary_layout(n: int, ncols: int | None = None, title: str | None = None) 
     return ncols, nrows, (2.7 * ncols, 2.85 * nrows + (0.35 if title else 0))
 
 
+_NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"
+_UNIT = r"(in|cm|mm|pt|bp)?"
+_SIZE = re.compile(rf"{_NUMBER}\s*{_UNIT}\s*(?:x\s*{_NUMBER}\s*{_UNIT})?", re.ASCII)  # ASCII digits only
+SIZE_HELP = ("a preset (column, page, ieee-column, acm-text, ... see docs/paper-figures.md), W or WxH with "
+             "a unit in, cm, mm or pt (e.g. 229.5pt, 81mm, 16x8cm; inches without one)")
+
+
+def read_size(text: str) -> tuple[float, float | None]:
+    """A preset (``column``, ``ieee-text``, ...), ``W`` or ``WxH`` -> (width, height or None) in inches.
+
+    Numbers take a unit, ``in``, ``cm``, ``mm``, ``pt`` (TeX points) or ``bp``; ``16x8cm`` puts both
+    in cm; without a unit they are inches. The height is None when only a width is given.
+    """
+    t = text.strip().lower()
+    if t in SIZES:
+        return SIZES[t], None
+    m = _SIZE.fullmatch(t)
+    if not m:
+        raise UserError(f"bad size {text!r}: use {SIZE_HELP}")
+    w_num, w_unit, h_num, h_unit = m.groups()
+    if h_num is not None and w_unit and not h_unit:
+        raise UserError(f"bad size {text!r}: give the height a unit too (e.g. 8cmx5cm or 8x5cm)")
+    w_unit = w_unit or h_unit or "in"
+    w = float(w_num) * UNITS[w_unit]
+    h = float(h_num) * UNITS[h_unit or w_unit] if h_num is not None else None
+    if not all(0.5 <= v <= MAX_INCHES for v in (w, h) if v is not None):
+        raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches "
+                        f"(1.27 cm to 2.54 m)")
+    return w, h
+
+
 def parse_size(text: str | None, default: tuple[float, float],
                ratio: float | Callable[[float], float], minimum: tuple[float, float] = (0.5, 0.5)) -> tuple[float, float]:
-    """``column``, ``page``, ``W`` or ``WxH`` in inches (or with a ``cm`` suffix) -> (width, height).
+    """:func:`read_size`, with the height ``width * ratio`` when only the width is given.
 
-    When only the width is given the height is ``width * ratio`` (``ratio`` may be a function of
-    the width: text does not shrink with the figure, so narrow figures need relatively more height).
-    ``minimum`` is the smallest (width, height) the figure's layout can hold.
+    ``ratio`` may be a function of the width: text does not shrink with the figure, so narrow
+    figures need relatively more height. ``minimum`` is the smallest (width, height) the
+    figure's layout can hold.
     """
-    height_of = ratio if callable(ratio) else (lambda w: ratio)
     if text is None or not text.strip():
         return default
-    t = text.strip().lower()
-    scale = 1.0
-    if t.endswith("cm"):
-        t, scale = t[:-2], CM
-    elif t.endswith("in"):
-        t = t[:-2]
-    if t in SIZES:
-        w = SIZES[t]
-        return _at_least((w, w * height_of(w)), minimum, text)
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:x\s*(\d+(?:\.\d*)?|\.\d+))?\s*", t, re.ASCII)  # ASCII digits only
-    if not m:
-        raise UserError(f"bad size {text!r}: use column, page, W or WxH in inches (e.g. 6x3) or cm (e.g. 16x8cm)")
-    w = float(m.group(1)) * scale
-    h = float(m.group(2)) * scale if m.group(2) else w * height_of(w)
-    if not (0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
-        raise UserError(f"bad size {text!r}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
+    w, h = read_size(text)
+    if h is None:
+        h = w * (ratio(w) if callable(ratio) else ratio)
+        if not 0.5 <= h <= MAX_INCHES:
+            raise UserError(f"bad size {text!r}: the height it implies, {h:.2f} in, is not between 0.5 and "
+                            f"{MAX_INCHES:g} inches; give WxH")
     return _at_least((w, h), minimum, text)
 
 
@@ -119,10 +171,10 @@ MIN_DPI, MAX_DPI = 10.0, 2400.0
 @dataclass(frozen=True)
 class FigureSettings:
     """How a figure looks and is written, checked when made: ``size`` in inches (None: the kind's
-    default), ``dpi``, ``styles`` (applied in order when the figure is made), ``transparent``
-    background, ``title`` (None: the kind's default)."""
+    default; a height of None: the kind's layout chooses it), ``dpi``, ``styles`` (applied in
+    order when the figure is made), ``transparent`` background, ``title`` (None: the kind's default)."""
 
-    size: tuple[float, float] | None = None
+    size: tuple[float, float | None] | None = None
     dpi: float = DPI["image"]
     styles: tuple[str, ...] = ()
     transparent: bool = False
@@ -133,14 +185,22 @@ class FigureSettings:
         if not (isinstance(self.dpi, (int, float)) and math.isfinite(self.dpi) and MIN_DPI <= self.dpi <= MAX_DPI):
             raise UserError(f"dpi must be between {MIN_DPI:g} and {MAX_DPI:g}, got {self.dpi!r}")
         if self.size is not None:
-            w, h = (float(v) for v in self.size)
-            if not (math.isfinite(w) and math.isfinite(h) and 0.5 <= w <= MAX_INCHES and 0.5 <= h <= MAX_INCHES):
-                raise UserError(f"bad size {w:g}x{h:g}: width and height must be between 0.5 and {MAX_INCHES:g} inches")
+            try:
+                w, h = self.size
+                w, h = float(w), (None if h is None else float(h))
+            except (TypeError, ValueError):
+                raise UserError(f"bad size {self.size!r}: give (width, height) in inches") from None
+            if not all(math.isfinite(v) and 0.5 <= v <= MAX_INCHES for v in (w, h) if v is not None):
+                raise UserError(f"bad size {w:g}x{h if h is not None else 0:g}: width and height must be between "
+                                f"0.5 and {MAX_INCHES:g} inches")
             object.__setattr__(self, "size", (w, h))
 
     def inches(self, default: tuple[float, float]) -> tuple[float, float]:
-        """The size to draw at: the one asked for, else ``default``."""
-        return self.size or default
+        """The size to draw at: the one asked for, else ``default`` (a missing height in its proportion)."""
+        if self.size is None:
+            return default
+        w, h = self.size
+        return (w, h if h is not None else w * default[1] / default[0])
 
     def check_pixels(self, default: tuple[float, float]) -> None:
         """Refuse an image over the pixel budget of the current run, before drawing it."""

@@ -4,9 +4,16 @@ matplotlib's own PGF backend asks a running LaTeX for the size of every piece of
 text, so it fails where no TeX is installed. In the file, text is only placed at an
 anchor (``\\pgftext[x=..,y=..,left,base]``) and LaTeX typesets it when the document
 is compiled; the sizes serve the layout (margins, legend boxes). This backend asks
-LaTeX when it can and otherwise measures with matplotlib's own fonts, which only
+LaTeX when it can (``pgf.texsystem`` if installed, else the first of xelatex, lualatex
+and pdflatex found) and otherwise measures with matplotlib's own fonts, which only
 moves margins by a little when the document's font differs. Raster images are
 written beside the file, named after it, and included with pgf's ``\\pgfimage``.
+
+Every text is written by :func:`actviz.render.text.to_latex`: TeX's special characters
+escaped, Unicode as LaTeX commands, mathtext's commands as base LaTeX, so the file
+compiles under pdflatex, lualatex and xelatex with only ``\\usepackage{pgf}`` loaded,
+in the document's own fonts (a style's named font becomes the document's roman,
+sans-serif or typewriter family).
 
 Used through ``savefig(..., backend="module://actviz.render.pgf")``.
 """
@@ -20,7 +27,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_pgf import FigureCanvasPgf, LatexError, RendererPgf
+from matplotlib.backends.backend_pgf import FigureCanvasPgf, LatexError, LatexManager, RendererPgf
 
 BACKEND = "module://actviz.render.pgf"
 
@@ -33,9 +40,51 @@ HEADER = r"""%% A PGF picture written by actviz. To include it in a LaTeX docume
 """
 
 
+ENGINES = ("xelatex", "lualatex", "pdflatex")
+
+
+def latex_engine() -> str | None:
+    """The TeX program to measure text with: ``pgf.texsystem`` when it is installed, else the
+    first of xelatex, lualatex and pdflatex on PATH (None: no TeX)."""
+    wanted = matplotlib.rcParams["pgf.texsystem"]
+    for engine in (wanted, *(e for e in ENGINES if e != wanted)):
+        if shutil.which(engine) is not None:
+            return engine
+    return None
+
+
 def latex_available() -> bool:
-    """Whether the TeX program named by ``pgf.texsystem`` is on PATH."""
-    return shutil.which(matplotlib.rcParams["pgf.texsystem"]) is not None
+    """Whether some TeX program that can measure text is on PATH."""
+    return latex_engine() is not None
+
+
+def _family_command(prop) -> str:
+    """The document's family nearest to the style's font: a generic name maps directly, a named
+    font by the generic list it appears in (LaTeX then sets it in the document's own font)."""
+    generic = {"serif": r"\rmfamily", "sans-serif": r"\sffamily", "sans": r"\sffamily",
+               "monospace": r"\ttfamily", "cursive": r"\rmfamily", "fantasy": r"\rmfamily"}
+    family = prop.get_family()[0]
+    if family in generic:
+        return generic[family]
+    for key, command in (("font.serif", r"\rmfamily"), ("font.sans-serif", r"\sffamily"),
+                         ("font.monospace", r"\ttfamily")):
+        if family in matplotlib.rcParams[key]:
+            return command
+    return ""
+
+
+def latex_of(s: str, prop) -> str:
+    """Text with its font size, shape and weight, as a LaTeX group."""
+    from actviz.render.text import to_latex
+
+    size = prop.get_size_in_points()
+    commands = [_family_command(prop), r"\fontsize{%f}{%f}" % (size, size * 1.2),
+                {"italic": r"\itshape", "oblique": r"\slshape"}.get(prop.get_style(), "")]
+    weight = prop.get_weight()
+    if weight in ("semibold", "demibold", "demi", "bold", "heavy", "extra bold", "black") or \
+            (isinstance(weight, (int, float)) and weight >= 600):
+        commands.append(r"\bfseries")
+    return "{" + "".join(commands) + r"\selectfont " + to_latex(s) + "}"
 
 
 def _writeln(fh, line: str) -> None:
@@ -49,22 +98,58 @@ class RendererActvizPgf(RendererPgf):
 
     def __init__(self, figure, fh, image_stem: str | None = None, directory: Path | None = None):
         super().__init__(figure, fh)
-        self.use_latex = latex_available()
+        self.engine = latex_engine()
+        self.failed: str | None = None
         self.agg = RendererAgg(1, 1, figure.dpi)
         self.image_stem = image_stem
         self.directory = directory or Path(".")
 
     @property
     def measured_with(self) -> str:
-        return f"LaTeX ({matplotlib.rcParams['pgf.texsystem']})" if self.use_latex else "matplotlib's fonts (no LaTeX found)"
+        if self.engine:
+            return f"LaTeX ({self.engine})"
+        return f"matplotlib's fonts ({self.failed or 'no LaTeX found'})"
 
     def get_text_width_height_descent(self, s, prop, ismath):
-        if self.use_latex:
+        if self.engine:
             try:
-                return super().get_text_width_height_descent(s, prop, ismath)
-            except (LatexError, RuntimeError, OSError):
-                self.use_latex = False  # a TeX without the packages matplotlib needs: measure ourselves
+                # matplotlib's measuring makes ^ active (for its own escaping): let it mean ^ again
+                tex = r"\def^{\ifmmode\sp\else\^{}\fi}" + latex_of(s, prop)
+                with matplotlib.rc_context({"pgf.texsystem": self.engine}):
+                    w, h, d = LatexManager._get_cached_or_new()._get_box_metrics(tex)
+                f = self.dpi / 72  # matplotlib's PGF backend measures in TeX points, laid out as 1/72 in
+                return w * f, h * f, d * f
+            except (LatexError, RuntimeError, OSError, ValueError, AttributeError):
+                # a TeX without the packages matplotlib's measuring preamble needs: measure ourselves
+                self.failed = f"{self.engine} could not measure"
+                self.engine = None
         return self.agg.get_text_width_height_descent(s, prop, ismath)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        """Place ``s`` as LaTeX at its anchor (aligned by pgf, so the document's font may differ)."""
+        _writeln(self.fh, r"\begin{pgfscope}")
+        self._print_pgf_clip(gc)
+        alpha = gc.get_alpha()
+        if alpha != 1.0:
+            _writeln(self.fh, r"\pgfsetfillopacity{%f}" % alpha)
+            _writeln(self.fh, r"\pgfsetstrokeopacity{%f}" % alpha)
+        _writeln(self.fh, r"\definecolor{textcolor}{rgb}{%f,%f,%f}" % tuple(gc.get_rgb())[:3])
+        _writeln(self.fh, r"\pgfsetstrokecolor{textcolor}")
+        _writeln(self.fh, r"\pgfsetfillcolor{textcolor}")
+        f = 1.0 / self.figure.dpi
+        if mtext is not None and (angle == 0 or mtext.get_rotation_mode() == "anchor") \
+                and mtext.get_verticalalignment() != "center_baseline":
+            px, py = mtext.get_transform().transform(mtext.get_unitless_position())
+            place = [f"x={px * f:f}in", f"y={py * f:f}in",
+                     {"left": "left", "right": "right", "center": ""}[mtext.get_horizontalalignment()],
+                     {"top": "top", "bottom": "bottom", "baseline": "base", "center": ""}[
+                         mtext.get_verticalalignment()]]
+        else:
+            place = [f"x={x * f:f}in", f"y={y * f:f}in", "left", "base"]
+        if angle != 0:
+            place.append(f"rotate={angle:f}")
+        _writeln(self.fh, r"\pgftext[%s]{\color{textcolor}%s}" % (",".join(p for p in place if p), latex_of(s, prop)))
+        _writeln(self.fh, r"\end{pgfscope}")
 
     def draw_image(self, gc, x, y, im, transform=None):
         from PIL import Image

@@ -27,8 +27,45 @@ def builtin_styles() -> list[str]:
     return sorted(p.stem for p in STYLE_DIR.glob("*.mplstyle"))
 
 
+STYLE_PACKAGES = ("scienceplots",)
+"""Installed packages whose ``.mplstyle`` files are found by name (SciencePlots: ``science``,
+``ieee``, ``nature``, ``no-latex``, ...). They are looked up on disk, not imported: importing
+SciencePlots imports pyplot, and its registration code fails under matplotlib 3.11."""
+
+
+def _from_style_packages(name: str) -> str | None:
+    """The ``name.mplstyle`` file of an installed style package (in any of its folders), if any."""
+    import importlib.util
+
+    for package in STYLE_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            found = sorted(Path(root).rglob(f"{name}.mplstyle"))
+            if found:
+                return str(found[0])
+    return None
+
+
+def _packaged(name: str) -> bool:
+    """``package.style``: a ``style.mplstyle`` file inside an importable package, which matplotlib's
+    ``style.use`` reads itself (``actviz.styles.paper``)."""
+    import importlib.resources
+
+    package, _, stem = name.rpartition(".")
+    if not package or not stem or "/" in name:
+        return False
+    try:
+        return (importlib.resources.files(package) / f"{stem}.mplstyle").is_file()
+    except (ModuleNotFoundError, TypeError, ValueError):
+        return False
+
+
 def resolve(name: str) -> str:
-    """A style name or path, turned into something matplotlib.style.use accepts."""
+    """A style name or path, turned into something matplotlib.style.use accepts: an actviz style,
+    a matplotlib style, one of an installed style package (SciencePlots), ``package.style``, or a file."""
     from actviz.atomic import shown
 
     try:
@@ -40,10 +77,17 @@ def resolve(name: str) -> str:
         p = Path(name).expanduser()
         if "\0" not in name and p.is_file():
             return _style_file(name, p)
+        if "\0" not in name and _packaged(name):
+            return name
+        packaged = _from_style_packages(name) if name and "/" not in name and "." not in name and "\0" not in name \
+            else None
+        if packaged:
+            return packaged
     except OSError:  # e.g. a name too long for the file system
         pass
     known = ", ".join(builtin_styles())
-    raise UserError(f"unknown style {shown(name)!r}: not an actviz style ({known}), a matplotlib style or a file")
+    raise UserError(f"unknown style {shown(name)!r}: not an actviz style ({known}), a matplotlib style, a style of "
+                    f"an installed style package (e.g. SciencePlots' science) or a file")
 
 
 def _style_file(name: str, p: Path) -> str:
@@ -64,6 +108,25 @@ def check(names: Sequence[str]) -> None:
         resolve(name)
     with matplotlib.rc_context():
         apply(names)
+
+
+def check_curve_style(style) -> None:
+    """Refuse a curve's colour or line style that matplotlib cannot draw, in one line."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
+    if style.color is not None:
+        try:
+            to_rgba(style.color)
+        except ValueError:
+            raise UserError(f"unknown colour {style.color!r}: use a matplotlib colour such as C3, k, tab:red, "
+                            f"#d62728 or 0.5 (grey)") from None
+    if style.linestyle is not None:
+        try:
+            Line2D([], []).set_linestyle(style.linestyle)
+        except ValueError:
+            raise UserError(f"unknown line style {style.linestyle!r}: use -, --, -., :, solid, dashed, dashdot "
+                            f"or dotted") from None
 
 
 class _Collect(logging.Handler):

@@ -24,7 +24,7 @@ import matplotlib
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
@@ -33,7 +33,7 @@ from actviz.core import net
 from actviz.core.datasets import Dataset
 from actviz.core.scenes import (boundary_lines, data_box, final_view, follow_views, grid_lines, logit_extents,
                                  sample_box, zero_lines)
-from actviz.render.figure import new_figure
+from actviz.render.figure import lay_out, new_figure
 from actviz.render.layout import boundary_layout, train_size as default_frame_size
 from actviz.render.status import StatusLine
 
@@ -42,25 +42,47 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CLASS_COLORS = ("#2060c0", "#d83030", "#2a9d3a", "#e08a00", "#7b4fb5", "#8c564b", "#d45fa8", "#6b6b6b")
 CLASS_NAMES = ("blue", "red", "green", "orange", "purple", "brown", "pink", "grey")
+GREY_CLASS_COLORS = ("#0072B2", "#E69F00", "#000000", "#56B4E9", "#D55E00", "#F0E442", "#009E73", "#CC79A7")
+GREY_CLASS_NAMES = ("blue", "orange", "black", "sky blue", "vermillion", "yellow", "green", "pink")
+"""Classes for grey print: Okabe-Ito colours, the first two far apart in lightness (dark blue,
+light orange: luma 87 and 162 of 255) as well as hue, each with its own marker (:data:`MARKERS`)."""
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 VIEWS = ("logit", "input", "both", "layers")
 LIMITS = ("follow", "final")
 MAX_UNIT_LINES = 16
 """``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
 
 
+def grey_print() -> bool:
+    """Whether the active style is made for grey print: its line cycle varies the dash as well as
+    the colour (actviz's paper style, SciencePlots' ieee). Classes then differ by marker and
+    lightness too."""
+    return "linestyle" in matplotlib.rcParams["axes.prop_cycle"].keys
+
+
 @dataclass(frozen=True)
 class Look:
-    """Colours taken from the active style, so dark styles work too."""
+    """Colours taken from the active style, so dark styles work too; under a style for grey print
+    (:func:`grey_print`) the classes also differ in lightness and marker shape."""
 
     fg: np.ndarray
     bg: np.ndarray
     classes: tuple[np.ndarray, ...]
+    names: tuple[str, ...] = CLASS_NAMES
+    markers: tuple[str, ...] = ("o",) * len(CLASS_COLORS)
 
     @classmethod
     def from_rc(cls) -> "Look":
         rc = matplotlib.rcParams
+        grey = grey_print()
         return cls(np.array(to_rgb(rc["text.color"])), np.array(to_rgb(rc["axes.facecolor"])),
-                   tuple(np.array(to_rgb(c)) for c in CLASS_COLORS))
+                   tuple(np.array(to_rgb(c)) for c in (GREY_CLASS_COLORS if grey else CLASS_COLORS)),
+                   GREY_CLASS_NAMES if grey else CLASS_NAMES, MARKERS if grey else ("o",) * len(CLASS_COLORS))
+
+    @property
+    def shaped(self) -> bool:
+        """Whether classes have markers of their own shape (then drawn larger, to be told apart)."""
+        return len(set(self.markers)) > 1
 
     def mix(self, k: float) -> tuple:
         """Background moved a fraction ``k`` towards the foreground."""
@@ -182,7 +204,7 @@ class TrainingFrames:
         below, = ax.fill([0, 1, 1], [0, 0, 1], color=look.tint(0, 0.07), lw=0, zorder=0)
         above, = ax.fill([0, 0, 1], [0, 1, 1], color=look.tint(1, 0.07), lw=0, zorder=0)
         # Unicode primes, not mathtext: the first mathtext label costs 40-70 ms of grammar set-up
-        fixed_labels(ax, f"x\u2032: score of {CLASS_NAMES[0]}", f"y\u2032: score of {CLASS_NAMES[1]}")
+        fixed_labels(ax, f"x\u2032: score of {look.names[0]}", f"y\u2032: score of {look.names[1]}")
         label = ax.text(0, 0, "y\u2032 = x\u2032  ", ha="right", va="bottom", rotation=45, rotation_mode="anchor",
                         color=look.mix(0.8), fontsize=matplotlib.rcParams["axes.labelsize"])
         # with following limits the whole axes is redrawn each frame, its artists with it
@@ -219,8 +241,9 @@ class TrainingFrames:
             # faster per frame than a scatter's per-point path collection
             for c in np.unique(data.y):
                 members = data.X[data.y == c]
-                dots, = ax.plot([], [], linestyle="none", marker="o", markersize=math.sqrt(5),
-                                markeredgewidth=0, color=look.tint(int(c), 0.75), zorder=2, animated=moving)
+                dots, = ax.plot([], [], linestyle="none", marker=look.markers[int(c)],
+                                markersize=math.sqrt(10 if look.shaped else 5), markeredgewidth=0,
+                                color=look.tint(int(c), 0.75), zorder=2, animated=moving)
                 self._add(dots, lambda s, d=dots, m=members: d.set_data(*net.forward(arch, s.theta, m)[:, :2].T),
                           moving)
         if curves:
@@ -257,9 +280,13 @@ class TrainingFrames:
         if points:
             # full-strength colours stand out on the tinted regions; no antialiasing keeps the
             # static dots the same pixels in every frame (smaller GIFs)
-            dots = ax.scatter(*data.X.T, s=5, c=[look.tint(int(c), 1.0) for c in data.y], linewidths=0, zorder=2,
-                              animated=True, antialiased=False)
-            self._add(dots, None)
+            groups = [(data.X[data.y == c], int(c)) for c in np.unique(data.y)] if look.shaped else [(data.X, None)]
+            for members, c in groups:  # grey print: a marker shape per class
+                colours = [look.tint(int(k), 1.0) for k in data.y] if c is None else [look.tint(c, 1.0)]
+                dots = ax.scatter(*members.T, s=10 if look.shaped else 5, c=colours,
+                                  marker="o" if c is None else look.markers[c], linewidths=0, zorder=2,
+                                  animated=True, antialiased=False)
+                self._add(dots, None)
 
     def _add(self, artist, update, moving: bool = True) -> None:
         """Register what changes: ``update(snapshot)`` runs before each frame; a ``moving`` artist is
@@ -320,9 +347,11 @@ class Panel:
 
 def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = False, ncols: int | None = None,
                     size: tuple[float, float] | None = None, dpi: float = 150, title: str | None = None,
-                    res: int = 300, points: bool = True, regions: bool = False) -> Figure:
+                    res: int = 300, points: bool = True, regions: bool = False, parent: FigureBase | None = None,
+                    axes: Sequence | None = None) -> FigureBase:
     """One panel per network: decision regions, the boundary, the data and (``units``) each
     first-layer unit's line w.x + b = 0 (layers of at most :data:`MAX_UNIT_LINES` units).
+    In a new figure, in ``parent`` (the caller's Figure or SubFigure) or in ``axes`` (one per panel).
 
     A panel with exact ``boundary`` segments shows them (and their count) instead of the
     traced boundary; with ``regions`` its exact cells replace the shaded decision regions."""
@@ -331,12 +360,13 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
     look = Look.from_rc()
     n = len(panels)
     ncols, nrows, default = boundary_layout(n, ncols, title)
-    fig = new_figure(*(size or default), dpi=dpi)
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    own_axes = axes is None
+    if own_axes:
+        fig = parent if parent is not None else new_figure(*(size or default), dpi=dpi)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     box = data_box(data)
     xs, ys, raster = sample_box(box, res)
     shape = (len(ys), len(xs))
-    colours = np.array([look.tint(int(c), 0.85) for c in data.y])
     for ax, panel in zip(axes, panels):
         with np.errstate(all="ignore"):
             logits = net.forward(panel.arch, panel.theta, raster)
@@ -349,8 +379,12 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
             lines = [seg for j in range(pre.shape[1]) for seg in zero_lines(xs, ys, pre[:, j].reshape(shape))]
             ax.add_collection(LineCollection(lines, colors=[look.mix(0.55)], linewidths=0.9, linestyles="--",
                                              zorder=2))
-        if points:
-            ax.scatter(*data.X.T, s=4, c=colours, linewidths=0, zorder=3)
+        if points and not look.shaped:
+            ax.scatter(*data.X.T, s=4, c=[look.tint(int(c), 0.85) for c in data.y], linewidths=0, zorder=3)
+        elif points:  # grey print: a marker shape per class, a little larger so that the shapes show
+            for c in np.unique(data.y):
+                ax.scatter(*data.X[data.y == c].T, s=9, c=[look.tint(int(c), 0.9)], marker=look.markers[int(c)],
+                           linewidths=0, zorder=3)
         if panel.boundary is not None:
             cells.draw_segments(ax, panel.boundary, box, look.fg)
         else:
@@ -372,8 +406,10 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
                 bbox=dict(boxstyle="round,pad=0.2", fc=look.mix(0.0), ec="none", alpha=0.8))
     for ax in axes[n:]:
         ax.set_visible(False)
+    if not own_axes:
+        return axes[0].figure
     if title:
         fig.suptitle(title)
-    fig.set_layout_engine("constrained")
+    lay_out(fig)
     return fig
 

@@ -25,10 +25,10 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 from matplotlib.font_manager import FontProperties
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.text import Text
 
-from actviz.render.figure import new_figure
+from actviz.render.figure import inches, new_figure, root_figure
 from actviz.render.layout import warp_size as default_size
 from actviz.core.warp import WarpResult, blend_schedule
 
@@ -43,8 +43,10 @@ def _unbroken(*phrases: str) -> str:
     return " ".join(_NB.join(p.split()) for p in phrases)
 
 
-STATIC_TITLE = _unbroken("One layer and back:", "X\u2032 = W\u207a act(W X),", "n hidden units")
-ANIMATED_TITLE = _unbroken("From identity to act:", "X\u2032 = W\u207a((1 \u2212 t) W X + t act(W X))")
+STATIC_TITLE = _unbroken("One layer and back:") + r" $X' = W^{+}\,\mathrm{act}(WX)$, " + _unbroken("n hidden units")
+ANIMATED_TITLE = _unbroken("From identity to act:") + r" $X' = W^{+}((1-t)\,WX + t\,\mathrm{act}(WX))$"
+"""Formulas in mathtext: every style's font draws them (STIX has no superscript plus, U+207A),
+and PGF output sets them as LaTeX math."""
 
 
 COLOUR_STEPS = 160
@@ -167,7 +169,7 @@ def _describe(result: WarpResult) -> list[str]:
     dist = {"uniform": "uniform in [-1, 1]", "normal": "normal, variance 1/3",
             "orthogonal": "orthonormal columns"}[result.weights]
     bias = f"bias uniform in [\u2212{result.bias:g}, {result.bias:g}]" if result.bias > 0 else "no bias"
-    line = ["n = 1: W\u207a maps the plane onto a line"] if 1 in result.ns else []
+    line = ["n = 1: $W^{+}$ maps the plane onto a line"] if 1 in result.ns else []
     return [f"seed {result.seed}", f"W {dist}, {bias}",
             f"spiral of {len(result.X)} points, {result.turns:g} turns, radius {result.scale:g}",
             *line, "colour: centre (dark) \u2192 outer end (light)"]
@@ -185,17 +187,26 @@ def _wrap_phrases(phrases: Sequence[str], width_in: float, points: float, sep: s
     return "\n".join(lines)
 
 
+def _visible(text: str) -> str:
+    """Roughly the characters a line shows: formulas without their commands and braces."""
+    import re
+
+    return re.sub(r"\\[a-zA-Z]+|\\.|[{}$^_]", "", text)
+
+
 def _wrap_text(text: str, width_in: float, points: float) -> str:
-    """Wrap a title at spaces to fit ``width_in`` inches (after a colon or comma when it can)."""
-    import textwrap
+    """Wrap a title at spaces, never inside a formula, to fit ``width_in`` inches."""
+    from actviz.render.fit import wrap_to_width
 
     chars = max(12, int(width_in * 72 / (0.56 * points)))
-    return "\n".join(textwrap.wrap(text, chars, break_long_words=False)) if len(text) > chars else text
+    return wrap_to_width(text, chars, lambda line: len(_visible(line))) if len(_visible(text)) > chars else text
 
 
 def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: float = 150, limits: str = "shared",
-         title: str | None = None, animation: bool = False, blit: bool = False, t: float = 1.0) -> Drawn:
-    """Build the grid figure at blend ``t`` (inside the caller's style context).
+         title: str | None = None, animation: bool = False, blit: bool = False, t: float = 1.0,
+         parent: FigureBase | None = None) -> Drawn:
+    """Build the grid figure at blend ``t`` (inside the caller's style context), in a new figure
+    or in ``parent`` (the caller's Figure or SubFigure, whose size it then fits).
 
     ``animation``: limits hold both ends of the blend and a stamp shows t; ``blit``: the
     moving artists are marked animated, so ``canvas.draw()`` leaves them out of the background.
@@ -206,8 +217,8 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
     own = frames_for(result, "panel", ends=(0.0,))[0][0].half  # the input's own box, for the zoom note
     notes = [[_note(v, limits, own) for v in row] for row in views]
     noted = any(note for row in notes for note in row)
-    fig = new_figure(*(size or default_size(cols, rows, noted)), dpi=dpi)
-    w, h = fig.get_figwidth(), fig.get_figheight()
+    fig = parent if parent is not None else new_figure(*(size or default_size(cols, rows, noted)), dpi=dpi)
+    w, h = inches(fig)
 
     # margins in inches, from the text they hold
     stamp_width = 0.62 * look.title_pt * len(_stamp(0.5)) / 72 + 0.15
@@ -220,8 +231,12 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
     top = 0.14 + stamp_line + (title.count("\n") + 1) * look.title_pt * 1.25 / 72 + (look.label_pt * 1.3 + 4) / 72
     bottom = 0.12 + (footer.count("\n") + 1) * footer_pt * 1.3 / 72 + note_in
     left = 0.1 + (look.label_pt * 1.3 + 4) / 72
-    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw={"wspace": 0.06, "hspace": 0.2 if noted else 0.06})
-    fig.subplots_adjust(left=left / w, right=1 - 0.1 / w, top=1 - top / h, bottom=bottom / h)
+    # in the caller's figure under a layout engine, the engine places the panels, title and footer;
+    # otherwise the margins computed here (on the grid, not subplots_adjust, so a SubFigure takes them too)
+    engine = parent is not None and root_figure(parent).get_layout_engine() is not None
+    margins = {} if engine else {"left": left / w, "right": 1 - 0.1 / w, "top": 1 - top / h, "bottom": bottom / h}
+    axes = fig.subplots(rows, cols, squeeze=False,
+                        gridspec_kw={"wspace": 0.06, "hspace": 0.2 if noted else 0.06, **margins})
 
     colours = _piece_colours(len(result.X), look.cmap_range)
     spirals, grids = [], []
@@ -258,8 +273,13 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
                 ax.set_ylabel(f"n = {n}", fontsize=look.label_pt, labelpad=4)
             if notes[r][c]:
                 ax.set_xlabel(notes[r][c], fontsize=look.small_pt, color=look.muted, labelpad=2)
-    fig.suptitle(title, fontsize=look.title_pt, y=1 - (0.1 + stamp_line) / h, va="top")
-    fig.text(0.5, 0.1 / h, footer, ha="center", va="bottom", fontsize=footer_pt, color=look.muted, linespacing=1.3)
+    if engine:
+        fig.suptitle(title, fontsize=look.title_pt)
+        fig.supxlabel(footer, fontsize=footer_pt, color=look.muted, linespacing=1.3)
+    else:
+        fig.suptitle(title, fontsize=look.title_pt, y=1 - (0.1 + stamp_line) / h, va="top")
+        fig.text(0.5, 0.1 / h, footer, ha="center", va="bottom", fontsize=footer_pt, color=look.muted,
+                 linespacing=1.3)
     stamp = None
     if animation:
         stamp = fig.text(0.12 / w, 1 - 0.1 / h, _stamp(t), ha="left", va="top", fontsize=look.title_pt,
@@ -281,9 +301,9 @@ def _note(view: Frame, limits: str, own: float) -> str:
 
 
 def warp_figure(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: float = 150,
-                limits: str = "shared", title: str | None = None) -> Figure:
-    """The static grid at the full activation (t = 1)."""
-    return draw(result, size=size, dpi=dpi, limits=limits, title=title).fig
+                limits: str = "shared", title: str | None = None, parent: FigureBase | None = None) -> FigureBase:
+    """The static grid at the full activation (t = 1), in a new figure or in ``parent``."""
+    return draw(result, size=size, dpi=dpi, limits=limits, title=title, parent=parent).fig
 
 
 class WarpFrames:

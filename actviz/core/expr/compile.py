@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
-from actviz.core.activation import Activation, BoundActivation, Param, Properties, name_key
+from actviz.core.activation import DRAWING_KEYS, Activation, BoundActivation, Param, Properties, name_key
 from actviz.core.numbers import parse_number
 from actviz.core.expr.check import CONSTANTS, FUNCTIONS, INSTALL_HINT, MAX_EXPONENT10, SYMPY_SECONDS, VARIABLE, \
     NAME, bad_expression, check
@@ -517,6 +517,9 @@ def _split_params(text: str, owner: str) -> tuple[str, tuple[Param, ...]]:
             raise UserError(f"bad parameter {item.strip()!r} of {owner}: write name=value, e.g. a=1")
         if key in (VARIABLE, *CONSTANTS) or key in FUNCTIONS:
             raise UserError(f"bad parameter name {key!r} of {owner}: it is the variable, a constant or a function")
+        if key in DRAWING_KEYS:
+            raise UserError(f"bad parameter name {key!r} of {owner}: {key}= says how a curve is drawn; "
+                            f"choose another name")
         if any(p.name == key for p in params):
             raise UserError(f"parameter {key!r} of {owner} is given twice")
         params.append(Param(key, parse_number(value, f"parameter {key} of {owner}")))
