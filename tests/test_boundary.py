@@ -46,7 +46,7 @@ def unit_collections(ax):
 
 def test_unit_lines_lie_on_each_first_layer_units_zero_line():
     run = api.train("relu", steps=200, frames=None, count=150)
-    wide = api.train("relu", hidden=(render.MAX_UNIT_LINES + 1,), steps=5, frames=None, count=150)
+    wide = api.train("relu", hidden=(net.MAX_UNIT_LINES + 1,), steps=5, frames=None, count=150)
     panels = [render.Panel("ReLU 4", run.arch, run.final.theta, run.final.accuracy),
               render.Panel("wide", wide.arch, wide.final.theta, wide.final.accuracy)]
     with rc_context(()):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from actviz import context
+from actviz.core.net import MAX_UNIT_LINES, rows_per_block
 from actviz.errors import UserError
 
 MB = 1e6
@@ -175,10 +176,15 @@ def network_cost(layers: Sequence[int], *, count: int, batch: int, steps: int, s
     train_mb = (batch * (3 * hidden + 3 * widest) * 8 + params * 8 * 6 + snapshots * params * 8 + steps * 16
                 + count * 64) / MB
     train_s = steps * (3 * 2 * batch * macs / FLOPS + batch * hidden * (act_seconds + 6 / ELEMENTS_PER_SECOND))
-    # a forward pass over a raster holds a layer's input, its product and its output (measured: 16 bytes
-    # a point and unit for one hidden layer, 24 for two)
+    # a forward pass holds, for one block of points (core.net evaluates rasters block by block), a layer's
+    # input, its product and its output (measured: 16 bytes a point and unit for one hidden layer, 24 for
+    # two); the logits of the whole raster, its colours, and a narrow first layer's unit lines (at most
+    # MAX_UNIT_LINES units) are whole-raster arrays
     largest = max(rasters, default=0)
-    eval_mb = 1.1 * largest * max(a * (i > 0) + 2 * b for i, (a, b) in enumerate(pairs)) * 8 / MB
+    block = min(largest, rows_per_block(layers))
+    per_point = max(a * (i > 0) + 2 * b for i, (a, b) in enumerate(pairs))
+    whole = largest * (4 * layers[-1] + 3 + (layers[1] if layers[1] <= MAX_UNIT_LINES else 0))
+    eval_mb = 1.1 * (block * per_point + whole) * 8 / MB
     eval_s = evaluations * sum(2 * r * macs / FLOPS + r * hidden * (act_seconds / 2 + 2 / ELEMENTS_PER_SECOND)
                                for r in rasters)
     return Cost(BASE_MB + max(train_mb, eval_mb + snapshots * params * 8 / MB), train_s + eval_s)

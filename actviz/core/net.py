@@ -200,9 +200,18 @@ BLOCK_ALIGN = 64
 """Blocks hold a multiple of this many points (whole BLAS micro-kernel tiles: fewer edges)."""
 
 
+MAX_UNIT_LINES = 16
+"""Networks whose first layer has at most this many units get each unit's line w.x + b = 0 drawn."""
+
+
+def rows_per_block(sizes: Sequence[int]) -> int:
+    """How many points one evaluation block holds for a network with layer sizes ``sizes``."""
+    return max(BLOCK_ALIGN, BLOCK_VALUES // max(sizes) // BLOCK_ALIGN * BLOCK_ALIGN)
+
+
 def block_rows(arch: Architecture) -> int:
     """How many points one evaluation block holds for ``arch``."""
-    return max(BLOCK_ALIGN, BLOCK_VALUES // max(arch.sizes) // BLOCK_ALIGN * BLOCK_ALIGN)
+    return rows_per_block(arch.sizes)
 
 
 def forward(arch: Architecture, theta: np.ndarray, X: np.ndarray) -> np.ndarray:

@@ -49,8 +49,6 @@ light orange: luma 87 and 162 of 255) as well as hue, each with its own marker (
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 VIEWS = ("logit", "input", "both", "layers")
 LIMITS = ("follow", "final")
-MAX_UNIT_LINES = 16
-"""``units`` draws first-layer lines only for layers up to this size (more would hide the picture)."""
 
 
 def grey_print() -> bool:
@@ -350,7 +348,7 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
                     res: int = 300, points: bool = True, regions: bool = False, parent: FigureBase | None = None,
                     axes: Sequence | None = None) -> FigureBase:
     """One panel per network: decision regions, the boundary, the data and (``units``) each
-    first-layer unit's line w.x + b = 0 (layers of at most :data:`MAX_UNIT_LINES` units).
+    first-layer unit's line w.x + b = 0 (layers of at most `actviz.core.net.MAX_UNIT_LINES` units).
     In a new figure, in ``parent`` (the caller's Figure or SubFigure) or in ``axes`` (one per panel).
 
     A panel with exact ``boundary`` segments shows them (and their count) instead of the
@@ -374,7 +372,7 @@ def boundary_figure(panels: Sequence[Panel], data: Dataset, *, units: bool = Fal
             cells.draw_cells(ax, panel.regions, look.bg)
         else:
             ax.imshow(region_rgb(logits, shape, look), extent=box, origin="lower", interpolation="bilinear", zorder=0)
-        if units and panel.arch.hidden[0] <= MAX_UNIT_LINES:
+        if units and panel.arch.hidden[0] <= net.MAX_UNIT_LINES:
             pre = net.hidden_preactivations(panel.arch, panel.theta, raster)
             lines = [seg for j in range(pre.shape[1]) for seg in zero_lines(xs, ys, pre[:, j].reshape(shape))]
             ax.add_collection(LineCollection(lines, colors=[look.mix(0.55)], linewidths=0.9, linestyles="--",
