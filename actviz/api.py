@@ -58,6 +58,15 @@ def _figure(size, dpi, styles, title=None, transparent=False, *, fig=None, ax=No
                           transparent=transparent, title=title)
 
 
+def _draw(figure: "FigureSettings", draw: Callable, *args, **kwargs):
+    """``draw(*args, size=, dpi=, title=, **kwargs)`` under the styles of ``figure``: how the API hands its
+    settings to a renderer."""
+    from actviz.render.figure import rc_context
+
+    with rc_context(figure.styles):
+        return draw(*args, size=figure.size, dpi=figure.dpi, title=figure.title, **kwargs)
+
+
 def _one_input(acts: Sequence[BoundActivation], command: str) -> Sequence[BoundActivation]:
     """Refuse gated functions, which have no curve (they take two inputs), before any work."""
     for act in acts:
@@ -480,16 +489,14 @@ def save_warp_animation(result: "WarpResult", path: str | os.PathLike, *, frames
     """
     from actviz.core.warp import check_frames
     from actviz.render import warp as render
-    from actviz.render.figure import rc_context
     from actviz.render.layout import Encoding
 
     figure = _figure(size, dpi, styles, title)
     _choice(limits, WARP_LIMITS, "limits")
     check_frames(frames)
     encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf)
-    with rc_context(figure.styles):
-        render.write_animation(result, path, frames=frames, size=figure.size, dpi=figure.dpi, limits=limits,
-                               title=figure.title, encoding=encoding, progress=progress)
+    _draw(figure, render.write_animation, result, path, frames=frames, limits=limits, encoding=encoding,
+          progress=progress)
 
 
 # ---- a tiny network learning: actviz train and actviz boundary ------------------------------
@@ -630,7 +637,6 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
         Wraps the sequence of snapshots.
     """
     from actviz.render import training as render
-    from actviz.render.figure import rc_context
     from actviz.render.layout import AnimationSettings, Encoding
 
     check_view(view, run.arch.classes)
@@ -642,10 +648,8 @@ def train_animation(run: "TrainingRun", path: str | os.PathLike, *, view: str = 
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
     encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
-    with rc_context(figure.styles):
-        render.write_animation(run, path, view=view, size=figure.size, dpi=figure.dpi, title=figure.title,
-                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, limits=limits, encoding=encoding, progress=progress)
+    _draw(figure, render.write_animation, run, path, view=view, points=points, curves=curves, grid=grid,
+          limits=limits, encoding=encoding, progress=progress, **timing.keywords())
 
 
 def boundary_figure(models: Sequence[str] = ARTICLE_MODELS, *, hidden: Sequence[int] = (4,),
@@ -871,12 +875,9 @@ def layers_figure(run: "TrainingRun", *, size: tuple[float, float] | None = None
     the panel); the output plane with y' = x'. Needs 2 classes. Arguments as for :func:`train_animation`.
     """
     from actviz.render import layers as render
-    from actviz.render.figure import rc_context
 
-    figure = _figure(size, dpi, styles, title)
-    with rc_context(figure.styles):
-        return render.layers_figure(run, size=figure.size, dpi=figure.dpi, title=figure.title, points=points,
-                                    curves=curves, grid=grid)
+    return _draw(_figure(size, dpi, styles, title), render.layers_figure, run, points=points, curves=curves,
+                 grid=grid)
 
 
 def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple[float, float] | None = None,
@@ -890,16 +891,13 @@ def layers_animation(run: "TrainingRun", path: str | os.PathLike, *, size: tuple
     limits hold every frame. Arguments as for :func:`train_animation`.
     """
     from actviz.render import layers as render
-    from actviz.render.figure import rc_context
     from actviz.render.layout import AnimationSettings, Encoding
 
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
     encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
-    with rc_context(figure.styles):
-        render.write_animation(run, path, size=figure.size, dpi=figure.dpi, title=figure.title,
-                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, points=points,
-                               curves=curves, grid=grid, encoding=encoding, progress=progress)
+    _draw(figure, render.write_animation, run, path, points=points, curves=curves, grid=grid, encoding=encoding,
+          progress=progress, **timing.keywords())
 
 
 # ---- deep stacks: signals and gradients with depth, gains, convergence (actviz depth) -------
@@ -1015,11 +1013,8 @@ def depth_figure(result: "DepthResult", *, size: tuple[float, float] | None = No
     matplotlib.figure.Figure
     """
     from actviz.render import depth as render
-    from actviz.render.figure import rc_context
 
-    figure = _figure(size, dpi, styles, title)
-    with rc_context(figure.styles):
-        return render.depth_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title)
+    return _draw(_figure(size, dpi, styles, title), render.depth_figure, result)
 
 
 def convergence_settings(activations: Sequence[str | BoundActivation] | None = None,
@@ -1100,11 +1095,8 @@ def convergence_figure(result: "ConvergenceResult", *, size: tuple[float, float]
     matplotlib.figure.Figure
     """
     from actviz.render import depth as render
-    from actviz.render.figure import rc_context
 
-    figure = _figure(size, dpi, styles, title)
-    with rc_context(figure.styles):
-        return render.convergence_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+    return _draw(_figure(size, dpi, styles, title), render.convergence_figure, result, ncols=ncols)
 
 
 def phase_settings(activations: Sequence[str | BoundActivation] | None = None, *, depth: int = 20,
@@ -1178,11 +1170,8 @@ def phase_figure(result: "PhaseResult", *, size: tuple[float, float] | None = No
     matplotlib.figure.Figure
     """
     from actviz.render import depth as render
-    from actviz.render.figure import rc_context
 
-    figure = _figure(size, dpi, styles, title)
-    with rc_context(figure.styles):
-        return render.phase_figure(result, size=figure.size, dpi=figure.dpi, title=figure.title, ncols=ncols)
+    return _draw(_figure(size, dpi, styles, title), render.phase_figure, result, ncols=ncols)
 
 
 # ---- losses and optimisers: actviz loss and actviz optim ------------------------------------
@@ -1300,17 +1289,14 @@ def save_race_animation(result: "Race", path: str | os.PathLike, *, frames: int 
     ``format``, ``fps`` and ``crf`` as for :func:`train_animation` (GIF, WebP, APNG, MP4, WebM, LaTeX frames)."""
     from actviz.core.net import frame_steps
     from actviz.render import optim as render
-    from actviz.render.figure import rc_context
     from actviz.render.layout import AnimationSettings, Encoding
 
     steps = frame_steps(result.steps, frames, schedule)
     figure = _figure(size, dpi, styles, title)
     timing = AnimationSettings(frame_ms, hold_ms, loop)
     encoding = Encoding.for_output(os.fspath(path), format, fps=fps, crf=crf, loop=timing.loop)
-    with rc_context(figure.styles):
-        render.write_animation(result, path, steps=steps, size=figure.size, dpi=figure.dpi, title=figure.title,
-                               frame_ms=timing.frame_ms, hold_ms=timing.hold_ms, loop=timing.loop, encoding=encoding,
-                               progress=progress)
+    _draw(figure, render.write_animation, result, path, steps=steps, encoding=encoding, progress=progress,
+          **timing.keywords())
 
 
 # ---- the catalogue of record: gated surfaces, citations, frameworks (issue 15) ----------------

@@ -570,14 +570,16 @@ LIMITS: dict[str, list[tuple[Args, int, str]]] = {
         ("train relu --hidden 4096,4096 --frames 200 --steps 1000 -o keep.gif", 2, "--max-memory-mb"),
     ],
     "layers": [
-        ("layers relu --hidden 4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
+        ("layers relu --hidden 4096,4096,4096,4096,4096,4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
+        ("layers relu --hidden 4096,4096,4096 -o x.png", 2, "--max-minutes"),
     ],
     "loss": [
         ("loss --kind margin --samples 10000000 -o x.png", 2, "--max-memory-mb"),
         ("loss --kind margin --samples 10000000 -o keep.csv", 2, "--max-memory-mb"),
     ],
     "boundary": [
-        ("boundary relu@4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
+        ("boundary relu@4096,4096,4096,4096,4096,4096,4096,4096 -o x.png", 2, "--max-memory-mb"),
+        ("boundary relu@4096,4096,4096 -o x.png", 2, "--max-minutes"),
         ("boundary relu@4096 --count 100000 -o keep.png", 2, "--max-memory-mb"),
     ],
 }

@@ -12,7 +12,6 @@ from PIL import Image
 
 from actviz import api
 from actviz.core import warp
-from actviz.activations import parse_spec
 from actviz.errors import UserError
 
 SEEDS = range(8)

@@ -9,7 +9,6 @@ exploding signals read as straight slopes and the theory can be checked by eye.
 from __future__ import annotations
 
 import math
-from typing import Sequence
 
 import matplotlib
 import numpy as np

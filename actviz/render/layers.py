@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from actviz.core import net
 from actviz.core.layers import View, fit_views, layer_limits, layer_values
 from actviz.core.scenes import boundary_lines, data_box, grid_lines, sample_box
+from actviz.render.blit import Blit
 from actviz.render.figure import new_figure
 from actviz.render.layout import layers_size
 from actviz.render.training import Look, stats_text
@@ -63,7 +64,6 @@ class LayerFrames:
         panels = len(self.views) + 1
         size = size or layers_size(panels)
         self.fig = fig = new_figure(*size, dpi=dpi)
-        self.canvas = fig.canvas
         self.axes = self._axes(fig, size, panels)
         w, h = size
         fig.text(0.5, 1 - 0.1 / h, title if title is not None else f"{run.arch.title} on {run.data.name}, layer by layer",
@@ -90,7 +90,7 @@ class LayerFrames:
         self._input_axes(self.axes[0])
         for i, (ax, view) in enumerate(zip(self.axes[1:], self.views)):
             self.artists.append(self._layer_axes(ax, view, i))
-        self._background = None
+        self.blit = Blit(fig)
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ class LayerFrames:
     # ---- the panels ---------------------------------------------------------------------------
 
     def _input_axes(self, ax) -> None:
-        look, data, box = self.look, self.run.data, self.box
+        look, box = self.look, self.box
         ax.set_xlim(box[0], box[1])
         ax.set_ylim(box[2], box[3])
         ax.set_title("input", fontsize="medium")
@@ -216,15 +216,7 @@ class LayerFrames:
     def render(self, snap: net.Snapshot) -> np.ndarray:
         """The frame for ``snap`` as an H x W x 4 uint8 view of the canvas (valid until the next call)."""
         self.update(snap)
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
-            artist.axes.draw_artist(artist)
-        self.fig.draw_artist(self.stats)
-        return np.asarray(self.canvas.buffer_rgba())
+        return self.blit.frame([*sorted(self.moving, key=lambda a: a.get_zorder()), self.stats])
 
 
 def layers_figure(run: net.TrainingRun, *, size: tuple[float, float] | None = None, dpi: float = 150,

@@ -227,6 +227,10 @@ class AnimationSettings:
         if self.loop < 0:
             raise UserError(f"loop must be 0 (forever) or more, got {self.loop}")
 
+    def keywords(self) -> dict[str, int]:
+        """``frame_ms``, ``hold_ms`` and ``loop`` as keyword arguments of a renderer's ``write_animation``."""
+        return {"frame_ms": self.frame_ms, "hold_ms": self.hold_ms, "loop": self.loop}
+
 
 # ---- how an animation is encoded ---------------------------------------------------------
 

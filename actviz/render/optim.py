@@ -18,6 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from actviz.core.race import Race
+from actviz.render.blit import Blit
 from actviz.render.figure import new_figure
 
 SIZE = (10.0, 5.6)
@@ -244,22 +245,13 @@ class RaceFrames:
     def __init__(self, race: Race, *, size: tuple[float, float] | None = None, dpi: float = 100,
                  title: str | None = None):
         self.drawing = RaceDrawing(race, size=size, dpi=dpi, title=title, animated=True)
-        self.canvas = self.drawing.fig.canvas
-        self._background = None
+        self.blit = Blit(self.drawing.fig)
 
     def render(self, step: int) -> np.ndarray:
         """The frame at ``step`` as an H x W x 4 uint8 array (a copy)."""
         d = self.drawing
         d.show(step)
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(d.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in d.moving:
-            artist.axes.draw_artist(artist)
-        d.map.draw_artist(d.stamp)
-        return np.array(self.canvas.buffer_rgba())
+        return np.array(self.blit.frame([*d.moving, d.stamp]))
 
 
 def write_animation(race: Race, path, *, steps: Sequence[int], size: tuple[float, float] | None = None,
@@ -271,7 +263,7 @@ def write_animation(race: Race, path, *, steps: Sequence[int], size: tuple[float
 
     source = RaceFrames(race, size=size, dpi=dpi, title=title)
     steps = [int(s) for s in steps]
-    width = source.canvas.get_width_height(physical=True)[0]
+    width = source.drawing.fig.canvas.get_width_height(physical=True)[0]
     write_frames(path, source.render, steps, [frame_ms] * (len(steps) - 1) + [hold_ms], loop=loop,
                  palette_from=(steps[0], steps[len(steps) // 2], steps[-1]), progress=progress, encoding=encoding,
                  labels=[f"step {s:,}" for s in steps], poster=len(steps) - 1,

@@ -123,8 +123,9 @@ class StatusLine:
     def set_text(self, s: str) -> None:
         self.text.set_text(s)
 
-    def draw(self) -> None:
-        """Draw the current string onto the figure's canvas (the caller restores the background)."""
+    def draw(self, renderer=None) -> None:
+        """Draw the current string onto the figure's canvas (the caller restores the background); the
+        ``renderer`` argument, which an artist's ``draw`` takes, is the canvas's own."""
         renderer = self.fig.canvas.get_renderer()
         s = self.text.get_text()
         if not (self.fast and s and self._plain(s)):

@@ -33,6 +33,7 @@ from actviz.core import net
 from actviz.core.datasets import Dataset
 from actviz.core.scenes import (boundary_lines, data_box, final_view, follow_views, grid_lines, logit_extents,
                                  sample_box, zero_lines)
+from actviz.render.blit import Blit
 from actviz.render.figure import lay_out, new_figure
 from actviz.render.layout import boundary_layout, train_size as default_frame_size
 from actviz.render.status import StatusLine
@@ -152,13 +153,12 @@ class TrainingFrames:
             raise ValueError(f"limits must be one of {LIMITS}")
         self.run = run
         self.limits = limits
-        self.look = look = Look.from_rc()
+        self.look = Look.from_rc()
         data = run.data
         self.box = data_box(data)
         self.grid = grid_lines(self.box) if grid else None
         size = size or default_frame_size(view)
         self.fig = fig = new_figure(*size, dpi=dpi)
-        self.canvas = fig.canvas
         names = ["logit", "input"] if view == "both" else [view]
         axes = self._axes(fig, size, len(names))
         w, h = size
@@ -178,7 +178,7 @@ class TrainingFrames:
         for name, ax in zip(names, axes):
             ax.grid(False)
             (self._logit_axes if name == "logit" else self._input_axes)(ax, points, curves)
-        self._background = None
+        self.blit = Blit(fig)
 
     def _axes(self, fig: Figure, size: tuple[float, float], n: int) -> list:
         w, h = size
@@ -300,15 +300,7 @@ class TrainingFrames:
             for update in self.updates:
                 update(snap)
         self.status.set_text(stats_text(snap))
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
-            self.fig.draw_artist(artist)
-        self.status.draw()
-        return np.asarray(self.canvas.buffer_rgba())
+        return self.blit.frame([*sorted(self.moving, key=lambda a: a.get_zorder()), self.status])
 
 
 def write_animation(run: net.TrainingRun, path, *, view: str = "logit", size: tuple[float, float] | None = None,

@@ -28,6 +28,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.text import Text
 
+from actviz.render.blit import Blit
 from actviz.render.figure import inches, new_figure, root_figure
 from actviz.render.layout import warp_size as default_size
 from actviz.core.warp import WarpResult, blend_schedule
@@ -315,7 +316,7 @@ class WarpFrames:
         self.blit = blit
         self.drawn = draw(result, size=size, dpi=dpi, limits=limits, title=title, animation=True, blit=blit, t=0.0)
         self.canvas = self.drawn.fig.canvas
-        self._background = None
+        self.frames = Blit(self.drawn.fig)
 
     def render(self, t: float) -> np.ndarray:
         """The frame at blend ``t`` as an H x W x 4 uint8 array (a copy)."""
@@ -331,16 +332,7 @@ class WarpFrames:
         if not self.blit:
             self.canvas.draw()
             return np.array(self.canvas.buffer_rgba())
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.drawn.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in (*self.drawn.grids, *self.drawn.spirals):
-            if artist is not None:
-                artist.axes.draw_artist(artist)
-        self.drawn.fig.draw_artist(self.drawn.stamp)
-        return np.array(self.canvas.buffer_rgba())
+        return np.array(self.frames.frame([*self.drawn.grids, *self.drawn.spirals, self.drawn.stamp]))
 
 
 def write_animation(result: WarpResult, path, *, frames: int = 40, size: tuple[float, float] | None = None,
