@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from actviz.cli.options import FloatRange, animation_encoding, animation_options, check_output, check_pixels, figure_options
+from actviz.cli.options import (FloatRange, animation_encoding, animation_options, check_output, check_pixels,
+                                figure_options, timing_options)
 from actviz.errors import UserError
 
 # Spelled out here so that --help never imports numpy; a test checks them against the core.
@@ -44,11 +45,7 @@ DEFAULT_FRAMES = 60
               help=f"Frames of an animation (default {DEFAULT_FRAMES}, or --steps if fewer).")
 @click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), default="linear", show_default=True,
               help="Steps of the frames: linear (the race at an even pace) or log (dense early).")
-@click.option("--duration", type=click.IntRange(20, 10_000), default=80, show_default=True, metavar="MS",
-              help="Milliseconds per frame.")
-@click.option("--hold", type=click.IntRange(20, 60_000), default=1500, show_default=True, metavar="MS",
-              help="Milliseconds the last frame stays.")
-@click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True, help="Times to play (0: forever).")
+@timing_options(duration_ms=80)
 @click.option("--title", default=None, help="Title (default: the surface and its formula).")
 @animation_options
 @figure_options

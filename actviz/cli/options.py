@@ -206,6 +206,25 @@ def animation_options(fn: Callable) -> Callable:
     return fn
 
 
+def timing_options(duration_ms: int) -> Callable:
+    """--duration (default ``duration_ms``), --hold and --loop, for commands whose animation ends on a
+    held last frame (:class:`actviz.render.layout.AnimationSettings`)."""
+    options = [
+        click.option("--duration", type=click.IntRange(20, 10_000), default=duration_ms, show_default=True,
+                     metavar="MS", help="Milliseconds per frame."),
+        click.option("--hold", type=click.IntRange(20, 60_000), default=1500, show_default=True, metavar="MS",
+                     help="Milliseconds the last frame stays."),
+        click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Times to play (0: forever)."),
+    ]
+
+    def add(fn: Callable) -> Callable:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+    return add
+
+
 def animation_encoding(output: str, fmt: str | None, fps: float | None, crf: int | None, loop: int = 0):
     """The checked encoding of an animation output, and its place checked too (changing nothing):
     a file path, or for ``animate`` a new, empty or earlier frames folder."""

@@ -5,7 +5,8 @@ from typing import Callable
 
 import click
 
-from actviz.cli.options import animation_encoding, animation_options, check_output, define_option, figure_options
+from actviz.cli.options import (animation_encoding, animation_options, check_output, define_option, figure_options,
+                                timing_options)
 from actviz.errors import UserError
 from actviz.progress import step_bar, tracker
 
@@ -90,12 +91,7 @@ def set_quiet(quiet: bool) -> None:
               help="Frames (snapshots; the first is step 0, the last the final step; at most --steps).")
 @click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), default="log", show_default=True,
               help="Steps of the frames: log (dense early, where training moves fast) or linear.")
-@click.option("--duration", type=click.IntRange(20, 10_000), default=100, show_default=True, metavar="MS",
-              help="Milliseconds per frame.")
-@click.option("--hold", type=click.IntRange(20, 60_000), default=1500, show_default=True, metavar="MS",
-              help="Milliseconds the last frame stays.")
-@click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Times to play (0: forever).")
+@timing_options(duration_ms=100)
 @click.option("--points/--no-points", default=True, show_default=True, help="Draw the data points.")
 @click.option("--curves/--no-curves", default=True, show_default=True,
               help="Draw the class curves (spiral arms, circle edges, moon arcs).")

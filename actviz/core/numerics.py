@@ -386,15 +386,21 @@ def _tanh_series(terms=20):
 X_MINUS_TANH = _tanh_series()
 
 
-def x_minus_tanh(x):
-    """x - tanh(x) without cancellation near 0 (a series below |x| = 1/2, ratio about 0.1 a term)."""
+def _even_series_near_zero(x, coefficients: tuple[float, ...]):
+    """Where |x| < 1/2 (``small``), ``s`` = x there and 0 elsewhere, and sum c_k s^(2k) by Horner's rule."""
     small = np.abs(x) < 0.5
     s = np.where(small, x, 0.0)
     s2 = s * s
     acc = np.zeros_like(s)
-    for c in X_MINUS_TANH[::-1]:
+    for c in coefficients[::-1]:
         acc = acc * s2 + c
-    return np.where(small, s * s2 * acc, x - np.tanh(np.where(small, 0.0, x)))
+    return small, s, acc
+
+
+def x_minus_tanh(x):
+    """x - tanh(x) without cancellation near 0 (a series below |x| = 1/2, ratio about 0.1 a term)."""
+    small, s, acc = _even_series_near_zero(x, X_MINUS_TANH)
+    return np.where(small, s * s * s * acc, x - np.tanh(np.where(small, 0.0, x)))
 
 
 ERF_SERIES = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(22))
@@ -402,12 +408,7 @@ ERF_SERIES = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(
 
 def erf(z):
     """Error function to ~1e-15 relative, also for tiny arguments (a series below |z| = 1/2)."""
-    small = np.abs(z) < 0.5
-    s = np.where(small, z, 0.0)
-    s2 = s * s
-    acc = np.zeros_like(s)
-    for c in ERF_SERIES[::-1]:
-        acc = acc * s2 + c
+    small, s, acc = _even_series_near_zero(z, ERF_SERIES)
     a = np.abs(np.where(small, 1.0, z))
     big = np.sign(z) * (1.0 - erfc(a))
     return np.where(small, TWO_OVER_SQRT_PI * s * acc, big)
