@@ -76,3 +76,21 @@ def test_figure_size_and_styles():
     assert api.figure_size("229.5ptx150pt") == pytest.approx((229.5 / 72.27, 150 / 72.27))
     assert api.figure_size("4", ratio=0.5) == (4.0, 2.0)
     assert {"default", "paper", "slides", "dark"} <= set(api.styles())
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for legend in (*fig.legends, *(ax.get_legend() for ax in fig.axes)) if legend
+            for t in legend.get_texts()]
+
+
+def test_a_function_drawn_twice_names_its_varied_parameter_on_every_curve():
+    """Two curves of one function are told apart: the default one names its value too (a bare "Leaky ReLU"
+    beside "Leaky ReLU (negative_slope=0.2)" would not say which slope it has); a function drawn once keeps
+    its short label, and an explicit label wins."""
+    fig = api.plot_figure(["leaky_relu", "leaky_relu:negative_slope=0.2", "relu", "elu:alpha=2"])
+    assert sorted(_legend_texts(fig)) == ["ELU (alpha=2)", "Leaky ReLU (negative_slope=0.01)",
+                                          "Leaky ReLU (negative_slope=0.2)", "ReLU"]
+    losses = api.loss_figure(["bce", "focal", "focal:gamma=5"])
+    assert sorted(_legend_texts(losses)) == ["Binary cross-entropy", "Focal (gamma=2)", "Focal (gamma=5)"]
+    mine = api.plot_figure(["leaky_relu; label=plain", "leaky_relu:negative_slope=0.2"])
+    assert sorted(_legend_texts(mine)) == ["Leaky ReLU (negative_slope=0.2)", "plain"]

@@ -274,6 +274,7 @@ def test_verbose_and_quiet(actviz, tmp_path):
 
 @pytest.mark.parametrize("count", [3, 5, 7])
 def test_legend_reads_in_plotting_order(count):
+    from actviz.core.curves import distinct_labels
     from actviz.render.figure import rc_context
 
     specs = ["relu", "tanh", "sigmoid", "elu", "identity", "elu:alpha=0.5", "elu:alpha=2"][:count]
@@ -285,7 +286,7 @@ def test_legend_reads_in_plotting_order(count):
         boxes = [t.get_window_extent(renderer) for t in texts]
     rows = sorted({round(b.y1 / 5) for b in boxes}, reverse=True)  # top edges: capitals align, descenders do not
     reading = sorted(zip(boxes, texts), key=lambda bt: (rows.index(round(bt[0].y1 / 5)), bt[0].x0))
-    labels = [api.activation(s).label for s in specs]
+    labels = distinct_labels([api.activation(s) for s in specs])  # "ELU (alpha=1)" beside "ELU (alpha=2)"
     assert [t.get_text() for _, t in reading] == labels
 
 

@@ -266,10 +266,14 @@ class Bound:
     @property
     def label(self) -> str:
         """Legend label: the title, with parameters that differ from the defaults."""
-        changed = self.changed
-        if not changed:
+        return self.label_showing(self.changed)
+
+    def label_showing(self, names) -> str:
+        """The title, with the values of the parameters ``names`` (in that order), if any."""
+        names = list(names)
+        if not names:
             return self.act.title
-        return self.act.title + " (" + ", ".join(f"{k}={format_value(v)}" for k, v in changed.items()) + ")"
+        return self.act.title + " (" + ", ".join(f"{k}={format_value(self.params[k])}" for k in names) + ")"
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,27 @@ class Curve:
     y: np.ndarray
     dy: np.ndarray
     style: CurveStyle = CurveStyle()
+    name: str | None = None
+    """The legend label when the style gives none (None: the function's own label)."""
 
     @property
     def label(self) -> str:
-        return self.style.label if self.style.label is not None else self.act.label
+        if self.style.label is not None:
+            return self.style.label
+        return self.name if self.name is not None else self.act.label
+
+
+def distinct_labels(acts: Sequence[Bound]) -> list[str]:
+    """Legend labels that tell the curves apart: each function's label (its title, with the parameters
+    that differ from their defaults), except that a function drawn more than once names, every time,
+    each parameter whose value differs between its curves ("Focal (gamma=2)" beside "Focal (gamma=5)",
+    not a bare "Focal")."""
+    labels = []
+    for a in acts:
+        twins = [b for b in acts if b.act.name == a.act.name]
+        varied = [k for k in a.params if len({repr(b.params.get(k)) for b in twins}) > 1]
+        labels.append(a.label_showing([*varied, *(k for k in a.changed if k not in varied)]))
+    return labels
 
 
 def sample_grid(xlim: tuple[float, float], samples: int) -> np.ndarray:
@@ -57,9 +74,10 @@ def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None,
     ``styles`` say how each curve is drawn."""
     x = np.asarray(x, dtype=float)
     styles = list(styles) if styles is not None else [CurveStyle()] * len(acts)
+    names = distinct_labels(acts)
     if progress is None:
-        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st)
-                for a, st in zip(acts, styles)]
+        return [Curve(a, x, np.asarray(a.f(x), dtype=float), np.asarray(a.df(x), dtype=float), st, name)
+                for a, st, name in zip(acts, styles, names)]
     pieces = [(i, start) for i in range(len(acts)) for start in range(0, max(len(x), 1), CHUNK)]
     ys = [np.empty(x.shape) for _ in acts]
     dys = [np.empty(x.shape) for _ in acts]
@@ -67,7 +85,7 @@ def evaluate(acts: Sequence[BoundActivation], x: np.ndarray, progress=None,
         part = x[start:start + CHUNK]
         ys[i][start:start + CHUNK] = acts[i].f(part)
         dys[i][start:start + CHUNK] = acts[i].df(part)
-    return [Curve(a, x, y, dy, st) for a, y, dy, st in zip(acts, ys, dys, styles)]
+    return [Curve(a, x, y, dy, st, name) for a, y, dy, st, name in zip(acts, ys, dys, styles, names)]
 
 
 def table(curves: Sequence[Curve]) -> tuple[list[str], list[list[float]]]:

@@ -31,6 +31,7 @@ from matplotlib.text import Text
 from actviz.render.blit import Blit
 from actviz.render.figure import inches, new_figure, root_figure
 from actviz.render.layout import warp_size as default_size
+from actviz.core.curves import distinct_labels
 from actviz.core.warp import WarpResult, blend_schedule
 
 MAX_GROW = 1.5
@@ -240,6 +241,7 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
                         gridspec_kw={"wspace": 0.06, "hspace": 0.2 if noted else 0.06, **margins})
 
     colours = _piece_colours(len(result.X), look.cmap_range)
+    names = distinct_labels([panel.act for panel in result.rows[0]]) if result.rows else []
     spirals, grids = [], []
     for r, (n, row) in enumerate(zip(result.ns, result.rows)):
         for c, panel in enumerate(row):
@@ -269,7 +271,7 @@ def draw(result: WarpResult, *, size: tuple[float, float] | None = None, dpi: fl
             spirals.append(spiral_lc)
             grids.append(grid_lc)
             if r == 0:
-                ax.set_title(panel.act.label, fontsize=look.label_pt, pad=4)
+                ax.set_title(names[c], fontsize=look.label_pt, pad=4)
             if c == 0:
                 ax.set_ylabel(f"n = {n}", fontsize=look.label_pt, labelpad=4)
             if notes[r][c]:
