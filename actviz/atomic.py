@@ -353,11 +353,14 @@ class Transaction:
         if os.fspath(folder) not in self._cleaned:
             self._cleaned.add(os.fspath(folder))
             clean_stale(folder)
-        try:
-            tmp, fd = _create_temp(folder, final.name)
-        except OSError as exc:
-            raise RunFailure(f"cannot write {shown(given)}: {exc.strerror or exc}") from None
-        self._targets[key] = _Target(given, final, tmp, fd, through, not through and final.exists())
+        # signals held from the file's creation until the transaction knows it: an interrupt raised as
+        # os.open returns (before any try can see the descriptor) left a half-made file behind
+        with _signals_held():
+            try:
+                tmp, fd = _create_temp(folder, final.name)
+            except OSError as exc:
+                raise RunFailure(f"cannot write {shown(given)}: {exc.strerror or exc}") from None
+            self._targets[key] = _Target(given, final, tmp, fd, through, not through and final.exists())
         return tmp
 
     def echo(self, text: str) -> None:

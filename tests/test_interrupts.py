@@ -91,7 +91,8 @@ HOLDS = {
 
 
 def _temp_files(folder: Path) -> list[Path]:
-    return [p for p in folder.iterdir() if ".tmp-" in p.name]
+    """Temporary files, and files half-way to becoming one (``.actviz-new-*``)."""
+    return [p for p in folder.iterdir() if ".tmp-" in p.name or p.name.startswith(".actviz-new-")]
 
 
 def _wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 180.0) -> None:
@@ -193,3 +194,30 @@ def test_an_interrupt_python_drops_still_stops_the_commit(tmp_path, capsys):
         assert atomic.interrupted()
     assert target.read_bytes() == OLD and _temp_files(tmp_path) == []
     assert capsys.readouterr().err == ""
+
+
+def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(tmp_path, monkeypatch):
+    """A signal that arrives while the temporary file is being created (here: sent from inside the
+    os.open that creates it) stops the run with no half-made file left: CI once found a
+    ``.actviz-new-*`` file after an interrupted batch, raised as os.open returned, before any
+    handler could see the descriptor."""
+    from actviz import atomic
+
+    real_open = os.open
+
+    def open_then_signal(path, *args, **kwargs):
+        fd = real_open(path, *args, **kwargs)
+        if os.path.basename(path).startswith(".actviz-new-"):
+            os.kill(os.getpid(), signal.SIGINT)
+        return fd
+
+    target = tmp_path / "fig.svg"
+    target.write_bytes(OLD)
+    monkeypatch.setattr(atomic.os, "open", open_then_signal)
+    with atomic.catch_interrupts():
+        with pytest.raises(KeyboardInterrupt):
+            with atomic.atomic_path(target) as tmp:
+                tmp.write_bytes(b"<svg>a whole new figure</svg>")
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert _temp_files(tmp_path) == []
